@@ -1,0 +1,33 @@
+#include "common/client_main.hpp"
+
+#include <exception>
+#include <iostream>
+
+namespace common {
+
+int client_main(int argc, char** argv, const ClientStage& stage) {
+  CLI::App app{stage.description, stage.name};
+  ClientOptions options;
+  add_client_options(app, options, stage.with_selector);
+  stage.add_options(app);
+  if (auto exit_code = parse_command_line(app, argc, argv)) return *exit_code;
+
+  // Every request holds a socket while it runs; many requests need many descriptors.
+  rlim_t limit = raise_open_file_limit();
+  if (static_cast<rlim_t>(options.requests) + 16 > limit && !options.json) {
+    std::cerr << stage.name << ": warning: " << options.requests
+              << " requests may need more than the " << limit
+              << " open files this process may hold (ulimit -n)\n";
+  }
+
+  RunReport report(stage.name, options, std::cout, std::cerr);
+  try {
+    stage.run(options, report);
+  } catch (const std::exception& error) {
+    std::cerr << stage.name << ": error: " << error.what() << "\n";
+    return 1;
+  }
+  return report.finish();
+}
+
+}  // namespace common

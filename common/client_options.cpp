@@ -1,0 +1,65 @@
+#include "common/client_options.hpp"
+
+#include <map>
+
+namespace common {
+
+std::vector<int> ClientOptions::request_ids() const {
+  std::vector<int> ids;
+  ids.reserve(static_cast<std::size_t>(requests));
+  for (int id = requests - 1; id >= 0; --id) ids.push_back(id);
+  return ids;
+}
+
+void add_client_options(CLI::App& app, ClientOptions& options, bool with_selector) {
+  app.add_option("--host", options.host, "Server host")
+      ->capture_default_str()
+      ->check([](const std::string& host) -> std::string {
+        try {
+          resolve_address(host, 0);
+          return {};
+        } catch (const std::exception& error) {
+          return error.what();
+        }
+      });
+  app.add_option("--port", options.port, "Server port")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 65535));
+  app.add_option("--requests", options.requests, "How many requests to send (ids N-1 down to 0)")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 10'000'000));
+  app.add_option("--timeout", options.timeout_seconds,
+                 "Seconds each request may take before it fails")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
+  if (with_selector) {
+    std::map<std::string, SelectorKind> kinds;
+    for (auto kind : {SelectorKind::epoll, SelectorKind::poll, SelectorKind::select}) {
+      if (selector_available(kind)) kinds.emplace(std::string(to_string(kind)), kind);
+    }
+    app.add_option_function<std::string>(
+           "--selector",
+           [&options, kinds](const std::string& name) { options.selector = kinds.at(name); },
+           "How the loop waits for sockets: epoll, poll or select")
+        ->check(CLI::IsMember(kinds))
+        ->default_str(std::string(to_string(options.selector)));
+  }
+  app.add_flag("--quiet", options.quiet, "Print only the summary and the timeline");
+  app.add_flag("--json", options.json, "Print one JSON object instead of text");
+}
+
+std::optional<int> parse_command_line(CLI::App& app, int argc, char** argv) {
+  try {
+    app.parse(argc, argv);
+    return std::nullopt;
+  } catch (const CLI::CallForHelp& help) {
+    return app.exit(help);  // prints the help, exit code 0
+  } catch (const CLI::CallForAllHelp& help) {
+    return app.exit(help);
+  } catch (const CLI::ParseError& error) {
+    app.exit(error);  // prints CLI11's message on stderr
+    return 2;         // the contract: 2 for bad command-line input
+  }
+}
+
+}  // namespace common

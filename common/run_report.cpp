@@ -1,0 +1,238 @@
+#include "common/run_report.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <ostream>
+#include <sstream>
+
+namespace common {
+
+RunReport::RunReport(std::string stage, const ClientOptions& options, std::ostream& out,
+                     std::ostream& err)
+    : stage_(std::move(stage)),
+      options_(options),
+      out_(out),
+      err_(err),
+      start_(Clock::now()),
+      results_(static_cast<std::size_t>(options.requests)) {
+  for (std::size_t id = 0; id < results_.size(); ++id) results_[id].id = static_cast<int>(id);
+}
+
+double RunReport::elapsed() const {
+  return Seconds(Clock::now() - start_).count();
+}
+
+RequestResult& RunReport::slot(int id) {
+  if (id < 0 || static_cast<std::size_t>(id) >= results_.size()) {
+    throw std::out_of_range("no request with id " + std::to_string(id));
+  }
+  return results_[static_cast<std::size_t>(id)];
+}
+
+void RunReport::request_started(int id) {
+  std::lock_guard lock(mutex_);
+  RequestResult& result = slot(id);
+  result.started = true;
+  result.start = elapsed();
+}
+
+void RunReport::request_succeeded(int id, std::string response) {
+  if (response.starts_with("ERROR ")) {
+    request_failed(id, "server refused it: " + response);
+    return;
+  }
+  std::lock_guard lock(mutex_);
+  RequestResult& result = slot(id);
+  if (result.finished) return;  // a request ends once
+  result.finished = result.ok = true;
+  result.end = elapsed();
+  result.response = std::move(response);
+  ++finished_;
+  if (!options_.quiet && !options_.json) {
+    out_ << "Response for Request " << id << ": " << result.response << "\n";
+  }
+}
+
+void RunReport::request_failed(int id, std::string error) {
+  std::lock_guard lock(mutex_);
+  RequestResult& result = slot(id);
+  if (result.finished) return;
+  result.finished = true;
+  result.ok = false;
+  result.end = elapsed();
+  result.error = std::move(error);
+  ++finished_;
+  if (!options_.json) err_ << "Request " << id << " failed: " << result.error << "\n";
+}
+
+std::size_t RunReport::finished() const {
+  std::lock_guard lock(mutex_);
+  return finished_;
+}
+
+std::vector<RequestResult> RunReport::results() const {
+  std::lock_guard lock(mutex_);
+  return results_;
+}
+
+int RunReport::finish() {
+  std::lock_guard lock(mutex_);
+  wall_seconds_ = elapsed();
+  for (RequestResult& result : results_) {
+    if (!result.finished) {
+      result.finished = true;
+      result.error = "never finished";
+      result.end = wall_seconds_;
+    }
+  }
+  if (options_.json) {
+    out_ << json_report(stage_, options_, results_, wall_seconds_) << "\n";
+  } else {
+    out_ << summary_line(results_, wall_seconds_) << "\n";
+    out_ << ascii_timeline(results_, wall_seconds_);
+  }
+  out_.flush();
+  bool all_ok = std::all_of(results_.begin(), results_.end(), [](const auto& r) { return r.ok; });
+  return all_ok ? 0 : 1;
+}
+
+namespace {
+
+std::string fixed(double value, int decimals) {
+  char buffer[64];
+  std::snprintf(buffer, sizeof buffer, "%.*f", decimals, value);
+  return buffer;
+}
+
+// Requests in the order they were sent: ids N-1 down to 0.
+std::vector<const RequestResult*> in_sending_order(const std::vector<RequestResult>& results) {
+  std::vector<const RequestResult*> ordered;
+  for (auto it = results.rbegin(); it != results.rend(); ++it) ordered.push_back(&*it);
+  return ordered;
+}
+
+std::string json_string(std::string_view text) {
+  std::string quoted = "\"";
+  for (unsigned char c : text) {
+    switch (c) {
+      case '"':
+        quoted += "\\\"";
+        break;
+      case '\\':
+        quoted += "\\\\";
+        break;
+      case '\n':
+        quoted += "\\n";
+        break;
+      case '\r':
+        quoted += "\\r";
+        break;
+      case '\t':
+        quoted += "\\t";
+        break;
+      default:
+        if (c < 0x20) {
+          char escaped[8];
+          std::snprintf(escaped, sizeof escaped, "\\u%04x", c);
+          quoted += escaped;
+        } else {
+          quoted += static_cast<char>(c);  // UTF-8 passes through as it is
+        }
+    }
+  }
+  return quoted + "\"";
+}
+
+}  // namespace
+
+std::string summary_line(const std::vector<RequestResult>& results, double wall_seconds) {
+  std::size_t ok = 0;
+  double one_after_another = 0;  // what the same requests take if each waits for the last
+  for (const RequestResult& result : results) {
+    if (result.ok) ++ok;
+    if (result.started) one_after_another += result.end - result.start;
+  }
+  std::string line = std::to_string(ok) + "/" + std::to_string(results.size()) + " responses in " +
+                     fixed(wall_seconds, 2) +
+                     " s (one after another: " + fixed(one_after_another, 1) + " s)";
+  if (ok < results.size()) line += ", " + std::to_string(results.size() - ok) + " failed";
+  return line;
+}
+
+std::string ascii_timeline(const std::vector<RequestResult>& results, double wall_seconds,
+                           std::size_t width, std::size_t max_rows) {
+  if (results.empty() || width == 0 || max_rows == 0) return {};
+  auto ordered = in_sending_order(results);
+  // Many requests: each row is a group of consecutive requests, so the picture stays on one screen.
+  std::size_t per_row = (ordered.size() + max_rows - 1) / max_rows;
+  double axis = std::max(wall_seconds, 1e-9);
+
+  struct Row {
+    std::string label;
+    double start, end;
+    bool all_ok;
+  };
+  std::vector<Row> rows;
+  for (std::size_t first = 0; first < ordered.size(); first += per_row) {
+    std::size_t last = std::min(first + per_row, ordered.size()) - 1;
+    Row row{per_row == 1 ? "Request " + std::to_string(ordered[first]->id)
+                         : "Requests " + std::to_string(ordered[first]->id) + "-" +
+                               std::to_string(ordered[last]->id),
+            axis, 0, true};
+    for (std::size_t i = first; i <= last; ++i) {
+      row.start = std::min(row.start, ordered[i]->start);
+      row.end = std::max(row.end, ordered[i]->end);
+      row.all_ok = row.all_ok && ordered[i]->ok;
+    }
+    rows.push_back(row);
+  }
+
+  std::size_t label_width = 0;
+  for (const Row& row : rows) label_width = std::max(label_width, row.label.size());
+  std::ostringstream out;
+  for (const Row& row : rows) {
+    auto column = [&](double t) {
+      return static_cast<std::size_t>(std::clamp(t / axis, 0.0, 1.0) * double(width));
+    };
+    std::size_t from = std::min(column(row.start), width - 1);
+    std::size_t to = std::max(
+        from + 1,
+        std::min(width, static_cast<std::size_t>(std::ceil(row.end / axis * double(width)))));
+    std::string bar(width, ' ');
+    std::fill(bar.begin() + static_cast<long>(from), bar.begin() + static_cast<long>(to),
+              row.all_ok ? '#' : 'x');
+    out << row.label << std::string(label_width - row.label.size(), ' ') << " |" << bar << "| "
+        << fixed(row.start, 2) << "-" << fixed(row.end, 2) << " s"
+        << (row.all_ok ? "" : " (failed)") << "\n";
+  }
+  std::string right = fixed(wall_seconds, 2) + " s";
+  out << std::string(label_width, ' ') << "  0 s"
+      << std::string(width > right.size() + 3 ? width - right.size() - 3 : 1, ' ') << right << "\n";
+  return out.str();
+}
+
+std::string json_report(const std::string& stage, const ClientOptions& options,
+                        const std::vector<RequestResult>& results, double wall_seconds) {
+  std::size_t ok =
+      std::count_if(results.begin(), results.end(), [](const auto& r) { return r.ok; });
+  std::ostringstream out;
+  out << "{\"stage\": " << json_string(stage) << ", \"requests\": " << results.size()
+      << ", \"ok\": " << ok << ", \"failed\": " << results.size() - ok
+      << ", \"wall_seconds\": " << fixed(wall_seconds, 3)
+      << ", \"host\": " << json_string(options.host) << ", \"port\": " << options.port
+      << ", \"results\": [";
+  bool first = true;
+  for (const RequestResult* result : in_sending_order(results)) {
+    out << (first ? "" : ", ") << "{\"id\": " << result->id
+        << ", \"ok\": " << (result->ok ? "true" : "false")
+        << ", \"response\": " << (result->ok ? json_string(result->response) : "null")
+        << ", \"start\": " << fixed(result->start, 3) << ", \"end\": " << fixed(result->end, 3)
+        << ", \"error\": " << (result->ok ? "null" : json_string(result->error)) << "}";
+    first = false;
+  }
+  out << "]}";
+  return out.str();
+}
+
+}  // namespace common

@@ -1,0 +1,106 @@
+// selector_poll.cpp: poll(2). No limit on fd numbers, but every call passes the whole
+// list to the kernel and back: O(registered fds) per wake-up, however few are ready.
+#include <poll.h>
+
+#include <cerrno>
+#include <memory>
+#include <stdexcept>
+#include <unordered_map>
+#include <vector>
+
+#include "common/net.hpp"
+#include "common/selector.hpp"
+
+namespace common {
+namespace {
+
+short poll_events(std::uint32_t events) {
+  return static_cast<short>((events & EVENT_READ ? POLLIN : 0) |
+                            (events & EVENT_WRITE ? POLLOUT : 0));
+}
+
+class PollSelector final : public Selector {
+ public:
+  void register_fd(int fd, std::uint32_t events, void* data) override {
+    if (fd < 0) throw std::logic_error("selector: negative fd");
+    if (index_.contains(fd))
+      throw std::logic_error("selector: fd " + std::to_string(fd) + " is already registered");
+    index_[fd] = pollfds_.size();
+    pollfds_.push_back({fd, poll_events(events), 0});
+    entries_.push_back({events, data});
+  }
+  void modify(int fd, std::uint32_t events, void* data) override {
+    std::size_t i = find(fd);
+    pollfds_[i].events = poll_events(events);
+    entries_[i] = {events, data};
+  }
+  void unregister(int fd) override {
+    // Swap with the last entry so removal is O(1).
+    std::size_t i = find(fd);
+    std::size_t last = pollfds_.size() - 1;
+    if (i != last) {
+      pollfds_[i] = pollfds_[last];
+      entries_[i] = entries_[last];
+      index_[pollfds_[i].fd] = i;
+    }
+    pollfds_.pop_back();
+    entries_.pop_back();
+    index_.erase(fd);
+  }
+
+  std::span<const SelectorEvent> select(std::optional<std::chrono::nanoseconds> timeout) override {
+    int ms = -1;
+    if (timeout) {
+      auto rounded_up = std::chrono::ceil<std::chrono::milliseconds>(
+          std::max(*timeout, std::chrono::nanoseconds::zero()));
+      ms = static_cast<int>(std::min<long long>(rounded_up.count(), 1'000'000'000));
+    }
+    ready_.clear();
+    int ready = ::poll(pollfds_.data(), pollfds_.size(), ms);
+    if (ready < 0) {
+      if (errno == EINTR) return {};
+      throw NetError("poll", errno);
+    }
+    for (std::size_t i = 0; i < pollfds_.size() && ready_.size() < static_cast<std::size_t>(ready);
+         ++i) {
+      short revents = pollfds_[i].revents;
+      if (revents == 0) continue;
+      std::uint32_t events = 0;
+      if (revents & POLLIN) events |= EVENT_READ;
+      if (revents & POLLOUT) events |= EVENT_WRITE;
+      if (revents & (POLLERR | POLLHUP | POLLNVAL)) events |= EVENT_READ | EVENT_WRITE;
+      events &= entries_[i].interest;
+      if (events != 0) ready_.push_back({pollfds_[i].fd, events, entries_[i].data});
+    }
+    return ready_;
+  }
+
+  std::size_t size() const override { return pollfds_.size(); }
+  SelectorKind kind() const override { return SelectorKind::poll; }
+
+ private:
+  struct Entry {
+    std::uint32_t interest;
+    void* data;
+  };
+
+  std::size_t find(int fd) const {
+    auto found = index_.find(fd);
+    if (found == index_.end())
+      throw std::logic_error("selector: fd " + std::to_string(fd) + " is not registered");
+    return found->second;
+  }
+
+  std::vector<pollfd> pollfds_;                 // what poll() reads, one per registered fd
+  std::vector<Entry> entries_;                  // parallel to pollfds_
+  std::unordered_map<int, std::size_t> index_;  // fd -> position in both vectors
+  std::vector<SelectorEvent> ready_;
+};
+
+}  // namespace
+
+std::unique_ptr<Selector> make_poll_selector() {
+  return std::make_unique<PollSelector>();
+}
+
+}  // namespace common

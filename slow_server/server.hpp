@@ -1,0 +1,89 @@
+// server.hpp: the slow server of the story, as a library.
+//
+// One thread, one Selector (epoll on Linux) and a timer queue: every request is answered
+// `delay` seconds after its line arrived, for all clients at once. main.cpp only parses
+// options and handles signals; tests start a Server on port 0 in a thread and stop it.
+// The protocol it speaks is docs/protocol.md.
+#pragma once
+
+#include <atomic>
+#include <cstddef>
+#include <cstdint>
+#include <iosfwd>
+#include <string>
+
+#include "common/fd.hpp"
+#include "common/protocol.hpp"
+#include "common/selector.hpp"
+
+namespace slow_server {
+
+enum class Framing {
+  line,   // a request is a line ending in '\n' (the protocol)
+  chunk,  // every chunk one read returns is a request (the article's sample server)
+};
+
+// Misbehaviour on purpose, for teaching and for the fault tests of every client.
+// It applies to every `fault_every`-th connection accepted (1 = all of them).
+enum class Fault {
+  none,
+  close_early,  // read the request, close without answering
+  stall,        // read the request, never answer (the client's --timeout must end it)
+  reset,        // write half the answer, then reset the connection (RST)
+  trickle,      // write the answer one byte at a time, `trickle_gap` apart
+};
+
+struct ServerOptions {
+  std::string host = std::string(common::protocol::default_host);
+  std::uint16_t port = common::protocol::default_port;  // 0: pick a free port
+  double delay_seconds = 5.0;
+  Framing framing = Framing::line;
+  std::size_t max_connections = 20000;
+  double idle_timeout_seconds = 300.0;  // 0: never close an idle connection
+  bool verbose = false;                 // one log line per connection event
+  common::SelectorKind selector = common::default_selector_kind();
+  Fault fault = Fault::none;
+  std::size_t fault_every = 1;
+  double trickle_gap_seconds = 0.002;
+};
+
+struct ServerStats {
+  std::uint64_t connections_accepted = 0;
+  std::uint64_t connections_refused = 0;  // past --max-connections
+  std::uint64_t requests_received = 0;
+  std::uint64_t answers_sent = 0;
+  std::uint64_t answers_dropped = 0;  // the client left (or broke the protocol) first
+  std::uint64_t lines_too_long = 0;
+  std::uint64_t accept_pauses = 0;  // times accept() hit EMFILE/ENFILE and we paused
+  std::size_t open_connections = 0;
+  std::size_t pending_answers = 0;  // answers not yet due when the server stopped
+};
+
+class Server {
+ public:
+  // Binds and listens at once (so port() is known before run()); throws
+  // common::NetError naming the address when it cannot. `log` gets --verbose lines
+  // and warnings.
+  Server(ServerOptions options, std::ostream& log);
+  ~Server();
+  Server(const Server&) = delete;
+  Server& operator=(const Server&) = delete;
+
+  std::uint16_t port() const noexcept { return port_; }
+
+  // Serves until stop() is called, then closes every connection and returns.
+  void run();
+  // Asks run() to return. Safe from another thread and from a signal handler
+  // (it only writes one byte to a pipe).
+  void stop() noexcept;
+
+  // A snapshot of the counters; safe from another thread.
+  ServerStats stats() const;
+
+ private:
+  struct Impl;
+  Impl* impl_;  // owned; defined in server.cpp
+  std::uint16_t port_ = 0;
+};
+
+}  // namespace slow_server

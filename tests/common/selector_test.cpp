@@ -1,0 +1,152 @@
+#include <doctest/doctest.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <stdexcept>
+#include <vector>
+
+#include "common/fd.hpp"
+#include "common/selector.hpp"
+
+using namespace std::chrono_literals;
+using common::EVENT_READ;
+using common::EVENT_WRITE;
+using common::SelectorKind;
+
+namespace {
+
+struct SocketPair {
+  common::Fd a, b;
+  SocketPair() {
+    int fds[2];
+    REQUIRE(::socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0, fds) == 0);
+    a.reset(fds[0]);
+    b.reset(fds[1]);
+  }
+};
+
+std::vector<SelectorKind> all_kinds() {
+  std::vector<SelectorKind> kinds;
+  for (auto kind : {SelectorKind::epoll, SelectorKind::poll, SelectorKind::select}) {
+    if (common::selector_available(kind)) kinds.push_back(kind);
+  }
+  return kinds;
+}
+
+}  // namespace
+
+TEST_CASE("every selector backend reports readiness with the registered data") {
+  for (SelectorKind kind : all_kinds()) {
+    CAPTURE(common::to_string(kind));
+    auto selector = common::make_selector(kind);
+    CHECK(selector->kind() == kind);
+    SocketPair pair;
+    int token = 42;
+
+    selector->register_fd(pair.a.get(), EVENT_READ, &token);
+    CHECK(selector->size() == 1);
+    CHECK(selector->select(0ns).empty());  // nothing to read yet
+
+    REQUIRE(::write(pair.b.get(), "x", 1) == 1);
+    auto ready = selector->select(1s);
+    REQUIRE(ready.size() == 1);
+    CHECK(ready[0].fd == pair.a.get());
+    CHECK(ready[0].events == EVENT_READ);
+    CHECK(ready[0].data == &token);
+
+    // A connected socket with room in its buffer is writable.
+    int other = 7;
+    selector->modify(pair.a.get(), EVENT_WRITE, &other);
+    ready = selector->select(1s);
+    REQUIRE(ready.size() == 1);
+    CHECK(ready[0].events == EVENT_WRITE);
+    CHECK(ready[0].data == &other);
+
+    selector->unregister(pair.a.get());
+    CHECK(selector->size() == 0);
+    CHECK_THROWS_AS(selector->unregister(pair.a.get()), std::logic_error);
+    CHECK_THROWS_AS(selector->modify(pair.a.get(), EVENT_READ, nullptr), std::logic_error);
+  }
+}
+
+TEST_CASE("every selector backend refuses to register an fd twice") {
+  for (SelectorKind kind : all_kinds()) {
+    CAPTURE(common::to_string(kind));
+    auto selector = common::make_selector(kind);
+    SocketPair pair;
+    selector->register_fd(pair.a.get(), EVENT_READ, nullptr);
+    CHECK_THROWS_AS(selector->register_fd(pair.a.get(), EVENT_READ, nullptr), std::logic_error);
+    selector->unregister(pair.a.get());
+  }
+}
+
+TEST_CASE("a peer that hangs up wakes a reader, which then reads end-of-file") {
+  for (SelectorKind kind : all_kinds()) {
+    CAPTURE(common::to_string(kind));
+    auto selector = common::make_selector(kind);
+    SocketPair pair;
+    selector->register_fd(pair.a.get(), EVENT_READ, nullptr);
+    pair.b.reset();
+    auto ready = selector->select(1s);
+    REQUIRE(ready.size() == 1);
+    CHECK((ready[0].events & EVENT_READ) != 0);
+    char byte;
+    CHECK(::read(pair.a.get(), &byte, 1) == 0);
+    selector->unregister(pair.a.get());
+  }
+}
+
+TEST_CASE("select times out when nothing is ready, and waits about as long as asked") {
+  for (SelectorKind kind : all_kinds()) {
+    CAPTURE(common::to_string(kind));
+    auto selector = common::make_selector(kind);
+    SocketPair pair;
+    selector->register_fd(pair.a.get(), EVENT_READ, nullptr);
+    auto before = std::chrono::steady_clock::now();
+    CHECK(selector->select(30ms).empty());
+    auto waited = std::chrono::steady_clock::now() - before;
+    CHECK(waited >= 25ms);
+    CHECK(waited < 2s);
+    selector->unregister(pair.a.get());
+  }
+}
+
+TEST_CASE("many registrations: every backend reports each ready fd once") {
+  for (SelectorKind kind : all_kinds()) {
+    CAPTURE(common::to_string(kind));
+    auto selector = common::make_selector(kind);
+    std::vector<SocketPair> pairs(200);
+    for (auto& pair : pairs) selector->register_fd(pair.a.get(), EVENT_READ, &pair);
+    for (std::size_t i = 0; i < pairs.size(); i += 2)
+      REQUIRE(::write(pairs[i].b.get(), "x", 1) == 1);
+    auto ready = selector->select(1s);
+    CHECK(ready.size() == pairs.size() / 2);
+    for (const auto& event : ready) {
+      auto* pair = static_cast<SocketPair*>(event.data);
+      CHECK(pair->a.get() == event.fd);
+      CHECK((pair - pairs.data()) % 2 == 0);
+    }
+    for (auto& pair : pairs) selector->unregister(pair.a.get());
+  }
+}
+
+TEST_CASE("the select backend refuses an fd at or above FD_SETSIZE, naming the limit") {
+  auto selector = common::make_selector(SelectorKind::select);
+  SocketPair pair;
+  // dup2 to a high number: whatever the open-file limit, if it allows 1024 we can test.
+  int high = ::dup2(pair.a.get(), FD_SETSIZE);
+  if (high < 0) {
+    MESSAGE("cannot open fd " << FD_SETSIZE << " here (ulimit -n too low); skipped");
+    return;
+  }
+  common::Fd owned(high);
+  try {
+    selector->register_fd(high, EVENT_READ, nullptr);
+    FAIL("registered fd " << high);
+  } catch (const std::runtime_error& error) {
+    CHECK(std::string(error.what()).find("FD_SETSIZE is " + std::to_string(FD_SETSIZE)) !=
+          std::string::npos);
+  }
+  CHECK(selector->size() == 0);
+}
