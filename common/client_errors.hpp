@@ -1,0 +1,44 @@
+// client_errors.hpp: the words every client stage uses when a request fails, so that
+// the same fault reads the same in every stage (and tests can look for it).
+// RunReport::request_failed prefixes "Request <id> failed: ".
+#pragma once
+
+#include <cstdio>
+#include <string>
+
+#include "common/fd.hpp"
+#include "common/net.hpp"
+
+namespace common::client_errors {
+
+// Connect failed: "connect to 127.0.0.1:8080: Connection refused".
+inline std::string connect_failed(const Address& address, int error) {
+  return "connect to " + address.to_string() + ": " + errno_text(error);
+}
+// send() failed: "send to 127.0.0.1:8080: Broken pipe".
+inline std::string send_failed(const Address& address, int error) {
+  return "send to " + address.to_string() + ": " + errno_text(error);
+}
+// recv() failed: "recv from 127.0.0.1:8080: Connection reset by peer".
+inline std::string recv_failed(const Address& address, int error) {
+  return "recv from " + address.to_string() + ": " + errno_text(error);
+}
+// The server closed before a whole line (with its '\n') arrived.
+inline std::string closed_early(const Address& address) {
+  return "connection closed by " + address.to_string() + " before a whole response line";
+}
+// The response line grew past the client's limit without a '\n'.
+inline std::string response_too_long(const Address& address, std::size_t limit) {
+  return "response from " + address.to_string() + " longer than " + std::to_string(limit) + " bytes";
+}
+// --timeout passed: "timed out after 0.5 s".
+inline std::string timed_out(double seconds) {
+  char text[64];
+  std::snprintf(text, sizeof text, "timed out after %g s", seconds);
+  return text;
+}
+
+// The longest response line a client accepts: "Response to " and a maximal request.
+inline constexpr std::size_t max_response_bytes = 4096;
+
+}  // namespace common::client_errors
