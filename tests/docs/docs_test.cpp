@@ -1,0 +1,110 @@
+#include <doctest/doctest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include "docs_check.hpp"
+
+namespace fs = std::filesystem;
+
+namespace {
+
+const fs::path source_dir = AIO_SOURCE_DIR;
+
+std::string read_file(const fs::path& path) {
+  std::ifstream in(path);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+bool is_source(const fs::path& path) {
+  static const std::set<std::string> extensions{".hpp", ".cpp",   ".h",  ".py",
+                                                ".sh",  ".cmake", ".txt"};
+  return extensions.contains(path.extension().string()) || path.filename() == "run";
+}
+
+// Skips build trees and hidden directories (.git).
+template <typename Visit>
+void walk(const fs::path& root, Visit visit) {
+  for (auto it = fs::recursive_directory_iterator(root); it != fs::recursive_directory_iterator();
+       ++it) {
+    std::string name = it->path().filename().string();
+    if (it->is_directory() && (name == "build" || (name.starts_with(".") && name != ".ci"))) {
+      it.disable_recursion_pending();
+      continue;
+    }
+    if (it->is_regular_file()) visit(it->path());
+  }
+}
+
+std::vector<fs::path> markdown_files() {
+  std::vector<fs::path> files;
+  walk(source_dir, [&](const fs::path& path) {
+    if (path.extension() == ".md") files.push_back(path);
+  });
+  return files;
+}
+
+}  // namespace
+
+TEST_CASE("the checker finds an excerpt that drifted from its anchor") {
+  std::map<std::string, std::string> anchors;
+  std::vector<std::string> problems;
+  docs_check::collect_anchors(
+      "loop.cpp", "int x;\n  // [docs:demo-step]\n  void step() {\n    run();\n  }\n  // [/docs]\n",
+      anchors, problems);
+  CHECK(problems.empty());
+  CHECK(anchors.at("demo-step") == "void step() {\n  run();\n}");
+
+  std::string good = "Text\n<!-- snippet: demo-step -->\n```cpp\nvoid step() {\n  run();\n}\n```\n";
+  CHECK(docs_check::check_snippets("doc.md", good, anchors).empty());
+
+  std::string drifted = "<!-- snippet: demo-step -->\n```cpp\nvoid step() {\n  walk();\n}\n```\n";
+  auto found = docs_check::check_snippets("doc.md", drifted, anchors);
+  REQUIRE(found.size() == 1);
+  CHECK(found[0].find("doc.md:1: snippet 'demo-step' differs") == 0);
+
+  std::string missing = "<!-- snippet: demo-gone -->\n```cpp\nx\n```\n";
+  CHECK(docs_check::check_snippets("doc.md", missing, anchors).size() == 1);
+
+  docs_check::collect_anchors("other.cpp", "// [docs:demo-step]\n// [/docs]\n// [docs:open]\n",
+                              anchors, problems);
+  CHECK(problems.size() == 2);  // defined twice, and never closed
+}
+
+TEST_CASE("headings turn into the anchors GitHub makes") {
+  CHECK(docs_check::heading_anchor("3. The loop") == "3-the-loop");
+  CHECK(docs_check::heading_anchor("What `co_await` does") == "what-co_await-does");
+}
+
+TEST_CASE("every excerpt in the docs matches its anchor in the source") {
+  std::map<std::string, std::string> anchors;
+  std::vector<std::string> problems;
+  walk(source_dir, [&](const fs::path& path) {
+    // This directory's own tests hold sample markers in strings: they are not anchors.
+    if (path.parent_path() == source_dir / "tests" / "docs" || !is_source(path)) return;
+    docs_check::collect_anchors(fs::relative(path, source_dir).string(), read_file(path), anchors,
+                                problems);
+  });
+  std::size_t snippets = 0;
+  for (const fs::path& doc : markdown_files()) {
+    std::string text = read_file(doc);
+    snippets += docs_check::find_snippets(text).size();
+    for (auto& problem :
+         docs_check::check_snippets(fs::relative(doc, source_dir).string(), text, anchors)) {
+      problems.push_back(problem);
+    }
+  }
+  for (const auto& problem : problems) FAIL_CHECK(problem);
+  MESSAGE(snippets << " excerpts checked against " << anchors.size() << " anchors");
+}
+
+TEST_CASE("no dead relative link in README.md or docs/") {
+  REQUIRE(fs::exists(source_dir / "README.md"));
+  for (const fs::path& doc : markdown_files()) {
+    for (auto& problem : docs_check::check_links(doc, read_file(doc))) FAIL_CHECK(problem);
+  }
+}
