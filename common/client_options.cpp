@@ -46,6 +46,9 @@ void add_client_options(CLI::App& app, ClientOptions& options, bool with_selecto
   }
   app.add_flag("--quiet", options.quiet, "Print only the summary and the timeline");
   app.add_flag("--json", options.json, "Print one JSON object instead of text");
+  app.add_option(
+      "--trace", options.trace_file,
+      "Also write the run as a Chrome trace (open in ui.perfetto.dev): one track per request");
 }
 
 std::optional<int> parse_command_line(CLI::App& app, int argc, char** argv) {

@@ -24,6 +24,7 @@ struct ClientOptions {
   SelectorKind selector = default_selector_kind();
   bool quiet = false;
   bool json = false;
+  std::string trace_file;  // --trace FILE: write the run as Chrome trace-event JSON
 
   // host:port, resolved (the option's validator already checked that it resolves).
   Address address() const { return resolve_address(host, port); }

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <fstream>
 #include <ostream>
 #include <sstream>
 
@@ -66,6 +67,22 @@ void RunReport::request_failed(int id, std::string error) {
   if (!options_.json) err_ << "Request " << id << " failed: " << result.error << "\n";
 }
 
+void RunReport::request_connected(int id) {
+  std::lock_guard lock(mutex_);
+  slot(id).connected = elapsed();
+}
+
+void RunReport::request_sent(int id) {
+  std::lock_guard lock(mutex_);
+  slot(id).sent = elapsed();
+}
+
+void RunReport::response_started(int id) {
+  std::lock_guard lock(mutex_);
+  RequestResult& result = slot(id);
+  if (result.first_byte < 0) result.first_byte = elapsed();
+}
+
 std::size_t RunReport::finished() const {
   std::lock_guard lock(mutex_);
   return finished_;
@@ -93,6 +110,11 @@ int RunReport::finish() {
     out_ << ascii_timeline(results_, wall_seconds_);
   }
   out_.flush();
+  if (!options_.trace_file.empty()) {
+    std::ofstream trace(options_.trace_file);
+    trace << chrome_trace(stage_, results_) << "\n";
+    if (!trace) err_ << stage_ << ": cannot write the trace to " << options_.trace_file << "\n";
+  }
   bool all_ok = std::all_of(results_.begin(), results_.end(), [](const auto& r) { return r.ok; });
   return all_ok ? 0 : 1;
 }
@@ -209,6 +231,39 @@ std::string ascii_timeline(const std::vector<RequestResult>& results, double wal
   std::string right = fixed(wall_seconds, 2) + " s";
   out << std::string(label_width, ' ') << "  0 s"
       << std::string(width > right.size() + 3 ? width - right.size() - 3 : 1, ' ') << right << "\n";
+  return out.str();
+}
+
+std::string chrome_trace(const std::string& stage, const std::vector<RequestResult>& results) {
+  // Trace-event format: "X" events are spans (ts and dur in microseconds); "M" events
+  // name the tracks. One track (tid) per request, in sending order.
+  std::ostringstream out;
+  out << "{\"displayTimeUnit\": \"ms\", \"traceEvents\": [";
+  out << "{\"name\": \"process_name\", \"ph\": \"M\", \"pid\": 1, \"args\": {\"name\": "
+      << json_string(stage) << "}}";
+  auto span = [&](const RequestResult& result, const char* name, double from, double to) {
+    if (from < 0 || to < from) return;
+    out << ", {\"name\": \"" << name << "\", \"ph\": \"X\", \"pid\": 1, \"tid\": " << result.id
+        << ", \"ts\": " << fixed(from * 1e6, 0) << ", \"dur\": " << fixed((to - from) * 1e6, 0)
+        << "}";
+  };
+  for (const RequestResult* result : in_sending_order(results)) {
+    if (!result->started) continue;
+    out << ", {\"name\": \"thread_name\", \"ph\": \"M\", \"pid\": 1, \"tid\": " << result->id
+        << ", \"args\": {\"name\": \"Request " << result->id << "\"}}";
+    out << ", {\"name\": \"thread_sort_index\", \"ph\": \"M\", \"pid\": 1, \"tid\": " << result->id
+        << ", \"args\": {\"sort_index\": " << results.size() - static_cast<std::size_t>(result->id)
+        << "}}";
+    // The phases the stage marked; what is not marked is folded into its neighbour.
+    double connected = result->connected >= 0 ? result->connected : result->start;
+    double sent = result->sent >= 0 ? result->sent : connected;
+    double first_byte = result->first_byte >= 0 ? result->first_byte : result->end;
+    span(*result, "connect", result->start, connected);
+    span(*result, "send", connected, sent);
+    span(*result, result->ok ? "wait" : "wait (failed)", sent, first_byte);
+    span(*result, "read", first_byte, result->end);
+  }
+  out << "]}";
   return out.str();
 }
 

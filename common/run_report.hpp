@@ -26,6 +26,10 @@ struct RequestResult {
   std::string error;     // what went wrong, when not ok
   double start = 0;      // seconds since the run started
   double end = 0;
+  // Optional phase marks for --trace (negative: the stage did not mark it).
+  double connected = -1;   // the connection is up
+  double sent = -1;        // the whole request is written; now we wait
+  double first_byte = -1;  // the first byte of the answer arrived
 };
 
 class RunReport {
@@ -43,6 +47,13 @@ class RunReport {
   // The request failed; `error` says why ("connect to 127.0.0.1:8080: Connection refused").
   // The report prefixes "Request <id> failed: ".
   void request_failed(int id, std::string error);
+
+  // Optional marks of the phases inside a request, drawn by --trace as spans
+  // connect / send / wait / read. A stage that does not call them still gets one
+  // span per request.
+  void request_connected(int id);
+  void request_sent(int id);
+  void response_started(int id);
 
   // How many requests have finished (either way).
   std::size_t finished() const;
@@ -76,6 +87,9 @@ std::string summary_line(const std::vector<RequestResult>& results, double wall_
 // time axis, at most `max_rows` rows, `width` columns of bar.
 std::string ascii_timeline(const std::vector<RequestResult>& results, double wall_seconds,
                            std::size_t width = 50, std::size_t max_rows = 20);
+// The run as Chrome trace-event JSON (open it in https://ui.perfetto.dev or
+// chrome://tracing): one track per request, a span per phase.
+std::string chrome_trace(const std::string& stage, const std::vector<RequestResult>& results);
 std::string json_report(const std::string& stage, const ClientOptions& options,
                         const std::vector<RequestResult>& results, double wall_seconds);
 

@@ -115,3 +115,26 @@ TEST_CASE("--json prints one object with every result, nothing else") {
   CHECK(contains(json, "\"error\": \"reset\"}"));
   CHECK(err.str().empty());
 }
+
+TEST_CASE("--trace writes one track per request with a span per marked phase") {
+  std::vector<common::RequestResult> results{done(0, 0, 5), done(1, 0, 0.5, false)};
+  results[0].connected = 0.001;
+  results[0].sent = 0.002;
+  results[0].first_byte = 4.9;
+  std::string trace = common::chrome_trace("stage_test", results);
+  CHECK(trace.starts_with("{\"displayTimeUnit\": \"ms\", \"traceEvents\": ["));
+  CHECK(contains(trace, "\"args\": {\"name\": \"Request 0\"}"));
+  CHECK(contains(
+      trace,
+      "{\"name\": \"connect\", \"ph\": \"X\", \"pid\": 1, \"tid\": 0, \"ts\": 0, \"dur\": 1000}"));
+  CHECK(contains(trace,
+                 "{\"name\": \"wait\", \"ph\": \"X\", \"pid\": 1, \"tid\": 0, \"ts\": 2000, "
+                 "\"dur\": 4898000}"));
+  CHECK(contains(trace,
+                 "{\"name\": \"read\", \"ph\": \"X\", \"pid\": 1, \"tid\": 0, \"ts\": 4900000, "
+                 "\"dur\": 100000}"));
+  // Unmarked phases fold into the wait; a failure says so.
+  CHECK(contains(trace,
+                 "{\"name\": \"wait (failed)\", \"ph\": \"X\", \"pid\": 1, \"tid\": 1, \"ts\": 0, "
+                 "\"dur\": 500000}"));
+}
