@@ -1,6 +1,6 @@
 #include "common/client_options.hpp"
 
-#include <map>
+#include "common/cli.hpp"
 
 namespace common {
 
@@ -14,14 +14,7 @@ std::vector<int> ClientOptions::request_ids() const {
 void add_client_options(CLI::App& app, ClientOptions& options, bool with_selector) {
   app.add_option("--host", options.host, "Server host")
       ->capture_default_str()
-      ->check([](const std::string& host) -> std::string {
-        try {
-          resolve_address(host, 0);
-          return {};
-        } catch (const std::exception& error) {
-          return error.what();
-        }
-      });
+      ->check(host_validator());
   app.add_option("--port", options.port, "Server port")
       ->capture_default_str()
       ->check(CLI::Range(1, 65535));
@@ -32,18 +25,7 @@ void add_client_options(CLI::App& app, ClientOptions& options, bool with_selecto
                  "Seconds each request may take before it fails")
       ->capture_default_str()
       ->check(CLI::PositiveNumber);
-  if (with_selector) {
-    std::map<std::string, SelectorKind> kinds;
-    for (auto kind : {SelectorKind::epoll, SelectorKind::poll, SelectorKind::select}) {
-      if (selector_available(kind)) kinds.emplace(std::string(to_string(kind)), kind);
-    }
-    app.add_option_function<std::string>(
-           "--selector",
-           [&options, kinds](const std::string& name) { options.selector = kinds.at(name); },
-           "How the loop waits for sockets: epoll, poll or select")
-        ->check(CLI::IsMember(kinds))
-        ->default_str(std::string(to_string(options.selector)));
-  }
+  if (with_selector) add_selector_option(app, options.selector);
   app.add_flag("--quiet", options.quiet, "Print only the summary and the timeline");
   app.add_flag("--json", options.json, "Print one JSON object instead of text");
   app.add_option(

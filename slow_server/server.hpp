@@ -10,6 +10,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <iosfwd>
+#include <memory>
 #include <string>
 
 #include "common/fd.hpp"
@@ -54,16 +55,19 @@ struct ServerStats {
   std::uint64_t answers_sent = 0;
   std::uint64_t answers_dropped = 0;  // the client left (or broke the protocol) first
   std::uint64_t lines_too_long = 0;
-  std::uint64_t accept_pauses = 0;  // times accept() hit EMFILE/ENFILE and we paused
+  std::uint64_t accept_pauses = 0;   // times accept() hit EMFILE/ENFILE and we paused
+  std::uint64_t faults_applied = 0;  // requests (or connections) --fault mishandled on purpose
   std::size_t open_connections = 0;
-  std::size_t pending_answers = 0;  // answers not yet due when the server stopped
+  std::size_t pending_answers = 0;  // owed: not yet due, or due but not all written
+                                    // (after stop(): the answers never sent)
 };
 
 class Server {
  public:
   // Binds and listens at once (so port() is known before run()); throws
-  // common::NetError naming the address when it cannot. `log` gets --verbose lines
-  // and warnings.
+  // common::NetError naming the address when it cannot, std::invalid_argument for a
+  // negative delay or a zero fault_every. `log` gets --verbose lines and warnings;
+  // only the thread in run() writes to it.
   Server(ServerOptions options, std::ostream& log);
   ~Server();
   Server(const Server&) = delete;
@@ -82,7 +86,7 @@ class Server {
 
  private:
   struct Impl;
-  Impl* impl_;  // owned; defined in server.cpp
+  std::unique_ptr<Impl> impl_;  // defined in server_impl.hpp
   std::uint16_t port_ = 0;
 };
 

@@ -1,0 +1,273 @@
+// server.cpp: the slow server's loop. One thread, one Selector, one TimerQueue.
+//
+// The loop in run() does three things, over and over:
+//   1. wait in the selector until a socket is ready or the earliest timer is due;
+//   2. handle the ready sockets: accept new clients, read requests (each queued as a
+//      PendingAnswer due `delay` later, plus an answer timer), write buffered output;
+//   3. fire the due timers: move due answers into the connection's output and write them.
+// Nothing ever blocks and nothing sleeps, so 10,000 clients waiting 5 s each cost one
+// thread and a little memory, and every answer leaves `delay` after its request came in.
+#include "slow_server/server.hpp"
+
+#include <fcntl.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cmath>
+#include <stdexcept>
+#include <utility>
+
+#include "common/net.hpp"
+#include "slow_server/server_impl.hpp"
+
+namespace slow_server {
+namespace {
+
+// Accept at most this many clients per wake-up, so a flood of connects cannot starve
+// the clients already connected (the listener stays ready; we come back next turn).
+constexpr int accept_batch = 256;
+// After EMFILE/ENFILE, leave the listener alone this long (unless a connection closes
+// first): accept() would fail again at once, and the loop would spin at 100% CPU.
+constexpr std::chrono::milliseconds accept_pause{100};
+
+Clock::duration checked_seconds(double seconds, const char* name) {
+  if (!std::isfinite(seconds) || seconds < 0 || seconds > 1e9)
+    throw std::invalid_argument(std::string(name) + " must be a number of seconds >= 0");
+  return std::chrono::duration_cast<Clock::duration>(common::Seconds(seconds));
+}
+
+}  // namespace
+
+Server::Impl::Impl(ServerOptions options_in, std::ostream& log_in)
+    : options(std::move(options_in)),
+      log(log_in),
+      delay(checked_seconds(options.delay_seconds, "delay")),
+      idle_timeout(checked_seconds(options.idle_timeout_seconds, "idle timeout")),
+      trickle_gap(checked_seconds(options.trickle_gap_seconds, "trickle gap")) {
+  if (options.fault_every == 0) throw std::invalid_argument("fault_every must be >= 1");
+  if (options.max_connections == 0) throw std::invalid_argument("max_connections must be >= 1");
+  // The kernel caps the backlog at net.core.somaxconn; ask for plenty, floods are the point.
+  listener = common::listen_tcp(options.host, options.port, 65535);
+  int pipe_fds[2];
+  if (::pipe2(pipe_fds, O_NONBLOCK | O_CLOEXEC) != 0) throw common::NetError("pipe", errno);
+  wake_read.reset(pipe_fds[0]);
+  wake_write.reset(pipe_fds[1]);
+  selector = common::make_selector(options.selector);
+  selector->register_fd(listener.get(), common::EVENT_READ, &listener_tag);
+  selector->register_fd(wake_read.get(), common::EVENT_READ, &wake_tag);
+}
+
+// ---------------------------------------------------------------------------------
+// The loop.
+
+// [docs:slow-server-loop]
+void Server::Impl::run() {
+  while (!stopping) {
+    auto events = selector->select(time_to_next_timer());
+    now = Clock::now();
+    for (const common::SelectorEvent& event : events) {
+      if (event.data == &wake_tag) {
+        stopping = true;
+      } else if (event.data == &listener_tag) {
+        accept_clients();
+      } else {
+        auto& connection = *static_cast<Connection*>(event.data);
+        if (event.events & common::EVENT_READ) on_readable(connection);
+        if (event.events & common::EVENT_WRITE) on_writable(connection);
+      }
+    }
+    run_due_timers();
+    closed.clear();
+  }
+  shut_down();
+}
+// [/docs]
+
+void Server::Impl::stop() noexcept {
+  // write() is async-signal-safe: this is all a signal handler may do. The loop sees the
+  // pipe readable and returns.
+  char byte = 1;
+  [[maybe_unused]] auto written = ::write(wake_write.get(), &byte, 1);
+}
+
+void Server::Impl::shut_down() {
+  // What is still owed stays in pending_answers: main reports it.
+  for (auto& [serial, connection] : connections) {
+    if (connection->interest != 0) selector->unregister(connection->socket.get());
+    connection->socket.reset();
+  }
+  connections.clear();
+  counters.open_connections = 0;
+}
+
+// ---------------------------------------------------------------------------------
+// Accepting.
+
+void Server::Impl::accept_clients() {
+  for (int i = 0; i < accept_batch && !accept_paused; ++i) {
+    sockaddr_in peer{};
+    socklen_t length = sizeof peer;
+    int fd = ::accept4(listener.get(), reinterpret_cast<sockaddr*>(&peer), &length,
+                       SOCK_NONBLOCK | SOCK_CLOEXEC);
+    if (fd < 0) {
+      switch (errno) {
+        case EAGAIN:
+#if EAGAIN != EWOULDBLOCK
+        case EWOULDBLOCK:
+#endif
+          return;  // nobody else is waiting
+        case EINTR:
+        case ECONNABORTED:  // the client gave up while in the queue
+        case EPROTO:
+        case ENETDOWN:
+        case ENOPROTOOPT:
+        case EHOSTDOWN:
+        case EHOSTUNREACH:
+        case ENETUNREACH:
+          continue;  // that one client's problem: try the next
+        default:
+          pause_accepting(errno);  // EMFILE, ENFILE, ENOBUFS, ENOMEM, or worse
+          return;
+      }
+    }
+    common::Fd socket(fd);
+    if (connections.size() >= options.max_connections) {
+      ++counters.connections_refused;  // Fd's destructor closes it: the client sees EOF
+      if (options.verbose) log << "refused a connection: --max-connections reached\n";
+      continue;
+    }
+    open_connection(std::move(socket), peer);
+  }
+}
+
+void Server::Impl::open_connection(common::Fd socket, const sockaddr_in& peer) {
+  const std::uint64_t accepted = counters.connections_accepted + 1;
+  const bool faulty = options.fault != Fault::none && accepted % options.fault_every == 0;
+  auto connection =
+      std::make_unique<Connection>(next_serial++, std::move(socket), peer, faulty, now);
+  try {
+    watch(*connection, common::EVENT_READ);
+  } catch (const std::exception& error) {  // select(): fd >= FD_SETSIZE
+    ++counters.connections_refused;
+    if (!warned_unwatchable || options.verbose)  // once: a flood would flood the log too
+      log << "slow_server: refusing connections: " << error.what() << "\n";
+    warned_unwatchable = true;
+    return;
+  }
+  ++counters.connections_accepted;
+  ++counters.open_connections;
+  if (idle_timeout.count() > 0)
+    timers.add(now + idle_timeout, TimerKind::idle_check, connection->serial);
+  note(*connection, faulty ? "accepted (the --fault applies to it)" : "accepted");
+  connections.emplace(connection->serial, std::move(connection));
+}
+
+void Server::Impl::pause_accepting(int error) {
+  ++counters.accept_pauses;
+  if (options.verbose)
+    log << "accept: " << common::errno_text(error) << "; not accepting for 100 ms\n";
+  selector->unregister(listener.get());
+  accept_paused = true;
+  timers.add(now + accept_pause, TimerKind::accept_resume, 0);
+}
+
+void Server::Impl::resume_accepting() {
+  if (!accept_paused || stopping) return;
+  accept_paused = false;
+  selector->register_fd(listener.get(), common::EVENT_READ, &listener_tag);
+}
+
+// ---------------------------------------------------------------------------------
+// Timers.
+
+std::optional<std::chrono::nanoseconds> Server::Impl::time_to_next_timer() const {
+  auto due = timers.next_due();
+  if (!due) return std::nullopt;
+  return std::max(std::chrono::nanoseconds::zero(), *due - Clock::now());
+}
+
+void Server::Impl::run_due_timers() {
+  now = Clock::now();
+  while (auto timer = timers.pop_due(now)) {
+    if (timer->kind == TimerKind::accept_resume) {
+      resume_accepting();
+      continue;
+    }
+    auto found = connections.find(timer->serial);
+    if (found == connections.end()) continue;  // that connection is gone: a stale timer
+    Connection& connection = *found->second;
+    switch (timer->kind) {
+      case TimerKind::answer:
+        on_answer_due(connection);
+        break;
+      case TimerKind::trickle:
+        on_trickle(connection);
+        break;
+      case TimerKind::idle_check:
+        on_idle_check(connection);
+        break;
+      case TimerKind::linger_end:
+        close_connection(connection, "closed");
+        break;
+      case TimerKind::accept_resume:
+        break;
+    }
+  }
+}
+
+void Server::Impl::on_idle_check(Connection& connection) {
+  if (connection.state == ConnectionState::lingering) return;  // linger_end closes it
+  const auto timeout = idle_timeout;
+  if (!connection.pending.empty()) {  // answers are coming: not idle
+    timers.add(now + timeout, TimerKind::idle_check, connection.serial);
+    return;
+  }
+  const TimePoint deadline = connection.last_activity + timeout;
+  if (now < deadline) {
+    timers.add(deadline, TimerKind::idle_check, connection.serial);
+    return;
+  }
+  close_connection(connection, "idle timeout");
+}
+
+void Server::Impl::note(const Connection& connection, std::string_view what) {
+  if (!options.verbose) return;
+  log << "connection " << connection.serial << " from " << connection.peer_text() << ": " << what
+      << "\n";
+}
+
+// ---------------------------------------------------------------------------------
+// The public face.
+
+Server::Server(ServerOptions options, std::ostream& log)
+    : impl_(std::make_unique<Impl>(std::move(options), log)),
+      port_(common::local_port(impl_->listener.get())) {}
+
+Server::~Server() = default;
+
+void Server::run() {
+  impl_->run();
+}
+
+void Server::stop() noexcept {
+  impl_->stop();
+}
+
+ServerStats Server::stats() const {
+  const Counters& counters = impl_->counters;
+  ServerStats stats;
+  stats.connections_accepted = counters.connections_accepted;
+  stats.connections_refused = counters.connections_refused;
+  stats.requests_received = counters.requests_received;
+  stats.answers_sent = counters.answers_sent;
+  stats.answers_dropped = counters.answers_dropped;
+  stats.lines_too_long = counters.lines_too_long;
+  stats.accept_pauses = counters.accept_pauses;
+  stats.faults_applied = counters.faults_applied;
+  stats.open_connections = counters.open_connections;
+  stats.pending_answers = counters.pending_answers;
+  return stats;
+}
+
+}  // namespace slow_server
