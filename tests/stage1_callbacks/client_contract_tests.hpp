@@ -1,0 +1,180 @@
+// client_contract_tests.hpp: the contract every selector-loop client keeps (design.md,
+// "Every client stage: one contract"), as doctest cases run against a real slow_server in
+// this process. Stage 1 and stage 2 include it, so both are tested identically.
+//
+// The including file says which client to test, before the #include:
+//   namespace client_contract {
+//   inline const std::string stage = "stage1_callbacks";
+//   inline void run(const common::ClientOptions& o, common::RunReport& r) { stage1::run(o, r); }
+//   }  // namespace client_contract
+//   #include "tests/stage1_callbacks/client_contract_tests.hpp"
+//
+// Delays are 0.2 s; wall-time bounds are generous ratios of it, so a loaded machine does
+// not fail them, while a client that sent one request after another (N x delay) would.
+#pragma once
+
+#include <doctest/doctest.h>
+
+#include <cerrno>
+#include <cstddef>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "common/client_errors.hpp"
+#include "common/net.hpp"
+#include "common/selector.hpp"
+#include "slow_server/server.hpp"
+#include "tests/support/client_run.hpp"
+#include "tests/support/server_thread.hpp"
+
+namespace client_contract {
+
+constexpr double delay = 0.2;
+
+inline slow_server::ServerOptions server_options(
+    slow_server::Fault fault = slow_server::Fault::none, std::size_t fault_every = 1) {
+  slow_server::ServerOptions options;
+  options.delay_seconds = delay;
+  options.fault = fault;
+  options.fault_every = fault_every;
+  return options;
+}
+
+inline test_support::ClientRun run_stage(const common::ClientOptions& options) {
+  return test_support::run_client(stage, options, run);
+}
+
+inline std::size_t count_ok(const std::vector<common::RequestResult>& results) {
+  std::size_t ok = 0;
+  for (const auto& result : results) ok += result.ok ? 1 : 0;
+  return ok;
+}
+
+// Every request failed, each with exactly `error` (the report's "Request <id> failed: "
+// prefix is not part of it).
+inline void check_all_failed_with(const test_support::ClientRun& run, const std::string& error) {
+  CHECK(run.exit_code == 1);
+  REQUIRE_FALSE(run.results.empty());
+  for (const auto& result : run.results) {
+    CAPTURE(result.id);
+    CHECK(result.finished);
+    CHECK_FALSE(result.ok);
+    CHECK(result.error == error);
+  }
+  CHECK(run.err.find("failed: " + error) != std::string::npos);
+}
+
+}  // namespace client_contract
+
+TEST_CASE("10 requests finish in about one delay, each answered for its own id") {
+  using namespace client_contract;
+  test_support::ServerThread server(server_options());
+  auto run = run_stage(test_support::client_options(server.port(), 10));
+  CHECK(run.exit_code == 0);
+  CHECK(test_support::all_match_their_ids(run.results));
+  CHECK(run.wall_seconds > 0.9 * delay);
+  CHECK(run.wall_seconds < 4 * delay);  // one after another would be 10 x delay
+}
+
+TEST_CASE("1,000 requests finish in about one delay") {
+  using namespace client_contract;
+  common::raise_open_file_limit();  // both ends are in this process: 2,000 descriptors
+  test_support::ServerThread server(server_options());
+  auto run = run_stage(test_support::client_options(server.port(), 1000));
+  CHECK(run.exit_code == 0);
+  CHECK(run.results.size() == 1000);
+  CHECK(test_support::all_match_their_ids(run.results));
+  CHECK(run.wall_seconds < 6 * delay);
+}
+
+TEST_CASE("every selector backend runs the client") {
+  using namespace client_contract;
+  for (auto kind :
+       {common::SelectorKind::epoll, common::SelectorKind::poll, common::SelectorKind::select}) {
+    if (!common::selector_available(kind)) continue;
+    CAPTURE(common::to_string(kind));
+    test_support::ServerThread server(server_options());
+    auto options = test_support::client_options(server.port(), 10);
+    options.selector = kind;
+    auto run = run_stage(options);
+    CHECK(run.exit_code == 0);
+    CHECK(test_support::all_match_their_ids(run.results));
+    CHECK(run.wall_seconds < 4 * delay);
+  }
+}
+
+TEST_CASE("a server that is not listening: every request fails with connection refused") {
+  using namespace client_contract;
+  auto options = test_support::client_options(test_support::unused_port(), 5);
+  auto run = run_stage(options);
+  check_all_failed_with(run,
+                        common::client_errors::connect_failed(options.address(), ECONNREFUSED));
+  CHECK(run.wall_seconds < 2.0);
+}
+
+TEST_CASE("a server that closes before answering: the request fails, naming it") {
+  using namespace client_contract;
+  test_support::ServerThread server(server_options(slow_server::Fault::close_early));
+  auto options = test_support::client_options(server.port(), 3);
+  auto run = run_stage(options);
+  check_all_failed_with(run, common::client_errors::closed_early(options.address()));
+  CHECK(run.wall_seconds < 4 * delay);
+}
+
+TEST_CASE("a server that resets the connection mid-answer: the request fails, naming it") {
+  using namespace client_contract;
+  test_support::ServerThread server(server_options(slow_server::Fault::reset));
+  auto options = test_support::client_options(server.port(), 3);
+  auto run = run_stage(options);
+  check_all_failed_with(run, common::client_errors::recv_failed(options.address(), ECONNRESET));
+  CHECK(run.wall_seconds < 4 * delay);
+}
+
+TEST_CASE("a server that stalls: --timeout ends the request, naming it") {
+  using namespace client_contract;
+  test_support::ServerThread server(server_options(slow_server::Fault::stall));
+  auto options = test_support::client_options(server.port(), 3, /*timeout_seconds=*/0.3);
+  auto run = run_stage(options);
+  check_all_failed_with(run, common::client_errors::timed_out(0.3));
+  CHECK(run.wall_seconds > 0.3);
+  CHECK(run.wall_seconds < 1.5);
+}
+
+TEST_CASE("with a fault on every second connection, the other requests still succeed") {
+  using namespace client_contract;
+  test_support::ServerThread server(server_options(slow_server::Fault::close_early, 2));
+  auto options = test_support::client_options(server.port(), 10);
+  auto run = run_stage(options);
+  CHECK(run.exit_code == 1);
+  CHECK(count_ok(run.results) == 5);
+  for (const auto& result : run.results) {
+    CAPTURE(result.id);
+    CHECK(result.finished);
+    if (result.ok) {
+      CHECK(result.response ==
+            common::protocol::response_text(common::protocol::request_text(result.id)));
+    } else {
+      CHECK(result.error == common::client_errors::closed_early(options.address()));
+    }
+  }
+  CHECK(run.wall_seconds < 4 * delay);
+}
+
+TEST_CASE("an answer that arrives one byte at a time is reassembled") {
+  using namespace client_contract;
+  test_support::ServerThread server(server_options(slow_server::Fault::trickle));
+  auto run = run_stage(test_support::client_options(server.port(), 10));
+  CHECK(run.exit_code == 0);
+  CHECK(test_support::all_match_their_ids(run.results));
+  CHECK(run.wall_seconds < 4 * delay);
+}
+
+TEST_CASE("select with more sockets than FD_SETSIZE stops the run, naming the limit") {
+  using namespace client_contract;
+  common::raise_open_file_limit();  // so that FD_SETSIZE, not ulimit -n, is the limit hit
+  test_support::ServerThread server(server_options());
+  auto options = test_support::client_options(server.port(), 1100);
+  options.selector = common::SelectorKind::select;
+  CHECK_THROWS_WITH_AS(run_stage(options), doctest::Contains("FD_SETSIZE"), std::runtime_error);
+}

@@ -1,0 +1,13 @@
+// client_test.cpp: stage 1's client against the contract every client keeps.
+#include <string>
+
+#include "stage1_callbacks/client.hpp"
+
+namespace client_contract {
+inline const std::string stage = "stage1_callbacks";
+inline void run(const common::ClientOptions& options, common::RunReport& report) {
+  stage1::run(options, report);
+}
+}  // namespace client_contract
+
+#include "tests/stage1_callbacks/client_contract_tests.hpp"  // NOLINT: after the definitions above
