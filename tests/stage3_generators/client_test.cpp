@@ -1,0 +1,42 @@
+// client_test.cpp: stage 3's client against the contract stage 1 keeps (the same tests as
+// stages 1 and 2), plus what only stage 3 has: --trace-loop.
+#include <doctest/doctest.h>
+
+#include <sstream>
+#include <string>
+
+#include "stage3_generators/client.hpp"
+
+namespace client_contract {
+inline const std::string stage = "stage3_generators";
+inline void run(const common::ClientOptions& options, common::RunReport& report) {
+  stage3::run(options, report);
+}
+}  // namespace client_contract
+
+#include "tests/stage1_callbacks/client_contract_tests.hpp"  // NOLINT: after the definitions above
+
+TEST_CASE("--trace-loop shows each request's steps, yields, resolved futures and wake-ups") {
+  using namespace client_contract;
+  test_support::ServerThread server(server_options());
+  std::ostringstream trace;
+  auto run = test_support::run_client(
+      stage, test_support::client_options(server.port(), 3),
+      [&](const common::ClientOptions& options, common::RunReport& report) {
+        stage3::run(options, report, &trace);
+      });
+  CHECK(run.exit_code == 0);
+  CHECK(test_support::all_match_their_ids(run.results));
+  const std::string text = trace.str();
+  for (int id = 0; id < 3; ++id) {
+    const std::string request = "request " + std::to_string(id);
+    for (const std::string& line :
+         {"step     " + request, "yield    " + request + " waits for connect",
+          "yield    " + request + " waits for send", "yield    " + request + " waits for recv",
+          "resolved recv -> " + request + " is ready", "return   " + request + " is done"}) {
+      CAPTURE(line);
+      CHECK(text.find(line) != std::string::npos);
+    }
+  }
+  CHECK(text.find("select   woke after 0.2") != std::string::npos);  // the one long wait
+}
