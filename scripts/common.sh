@@ -1,0 +1,67 @@
+# shellcheck shell=bash
+# scripts/common.sh: what setup.sh, demo.sh and test.sh share. Sourced, not run.
+# Written for bash 3.2 too (macOS's /bin/bash): no associative arrays, no mapfile.
+
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+
+say() { printf '%s\n' "$*" >&2; }
+die() {
+  say "$(basename "$0"): $*"
+  exit 1
+}
+
+# version_at_least 3.25.1 3.22: true when the first version is at least the second.
+version_at_least() {
+  local have_major have_minor want_major want_minor
+  IFS=. read -r have_major have_minor _ <<<"$1."
+  IFS=. read -r want_major want_minor _ <<<"$2."
+  have_minor=${have_minor:-0} want_minor=${want_minor:-0}
+  [ "$have_major" -gt "$want_major" ] 2>/dev/null && return 0
+  [ "$have_major" -eq "$want_major" ] 2>/dev/null && [ "$have_minor" -ge "$want_minor" ] 2>/dev/null
+}
+
+# cxx_ok COMMAND: true when COMMAND is g++ >= 12 or clang++ >= 14 (Apple's included).
+cxx_ok() {
+  local cxx=$1 about version
+  command -v "$cxx" >/dev/null 2>&1 || return 1
+  about=$("$cxx" --version 2>/dev/null) || return 1
+  case $about in
+    *clang*) version=$("$cxx" -dumpversion 2>/dev/null) && version_at_least "$version" 14 ;;
+    *) version=$("$cxx" -dumpfullversion -dumpversion 2>/dev/null) &&
+      version_at_least "$version" 12 ;;
+  esac
+}
+
+# Prints the C++20 compiler to build with: $CXX when set (and only it), else the first
+# suitable of g++, clang++ and their versioned names. Fails when there is none.
+find_cxx() {
+  local candidate
+  if [ -n "${CXX:-}" ]; then
+    cxx_ok "$CXX" && printf '%s\n' "$CXX"
+    return
+  fi
+  for candidate in g++ clang++ g++-14 g++-13 g++-12 clang++-18 clang++-17 clang++-16 \
+    clang++-15 clang++-14; do
+    if cxx_ok "$candidate"; then
+      command -v "$candidate"
+      return 0
+    fi
+  done
+  return 1
+}
+
+# setup_and_build PRESET 0|1 [TARGET...]: runs scripts/setup.sh (when 1), then configures
+# PRESET (CMakePresets.json) and builds the targets named, or everything.
+setup_and_build() {
+  local preset=$1 run_setup=$2 cxx
+  shift 2
+  if [ "$run_setup" = 1 ]; then
+    bash "$root/scripts/setup.sh" || exit 1
+  fi
+  # CMake reads CXX once, when the build directory is first configured.
+  if cxx=$(find_cxx); then export CXX="$cxx"; fi
+  (
+    cd "$root" && cmake --preset "$preset" >/dev/null &&
+      cmake --build --preset "$preset" ${1+--target "$@"}
+  )
+}

@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# scripts/test.sh: installs what is missing, builds, and runs the whole test suite.
+#
+#   bash scripts/test.sh               the dev preset: Debug, warnings are errors
+#   bash scripts/test.sh asan          AddressSanitizer + UBSan (any presets, in turn)
+#   bash scripts/test.sh --no-setup    skip the install check
+# Exit code 0 when every preset built and passed every test.
+set -euo pipefail
+# shellcheck source=scripts/common.sh source-path=SCRIPTDIR/..
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+
+presets=()
+run_setup=1
+while [ $# -gt 0 ]; do
+  case $1 in
+    --no-setup) run_setup=0 ;;
+    -h | --help) sed -n '2,8s/^# \{0,1\}//p' "$0" && exit 0 ;;
+    -*) die "unknown option '$1' (try --help)" ;;
+    *) presets+=("$1") ;;
+  esac
+  shift
+done
+[ ${#presets[@]} -gt 0 ] || presets=(dev)
+
+failed=""
+for preset in "${presets[@]}"; do
+  say "== $preset: configure and build"
+  if ! setup_and_build "$preset" "$run_setup"; then
+    failed+=" $preset"
+    continue
+  fi
+  run_setup=0  # once is enough
+  say "== $preset: tests"
+  (cd "$root" && ctest --preset "$preset") || failed+=" $preset"
+done
+
+[ -z "$failed" ] || die "failed:$failed"
+say "test.sh: all passed (${presets[*]})"

@@ -1,0 +1,254 @@
+// End-to-end: the real binaries, started as a user starts them (tests/e2e/process.hpp),
+// judged only by what they print and how they exit. Each client binary that exists in
+// this build is checked (CMakeLists.txt passes their paths).
+#include <doctest/doctest.h>
+
+#include <netinet/in.h>
+#include <signal.h>
+#include <sys/socket.h>
+
+#include <optional>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "common/net.hpp"
+#include "tests/e2e/json.hpp"
+#include "tests/e2e/process.hpp"
+#include "tests/support/server_thread.hpp"
+
+namespace {
+
+struct Client {
+  std::string label;  // as the demo's table names it
+  std::string path;
+  std::vector<std::string> flags;
+  bool one_after_another = false;  // N requests take N delays (else about one)
+};
+
+const std::vector<Client>& clients() {
+  static const std::vector<Client> all = {
+#ifdef AIO_STAGE0_BLOCKING
+      {"stage0_blocking", AIO_STAGE0_BLOCKING, {}, true},
+      {"stage0_blocking --threads", AIO_STAGE0_BLOCKING, {"--threads"}},
+#endif
+#ifdef AIO_STAGE1_CALLBACKS
+      {"stage1_callbacks", AIO_STAGE1_CALLBACKS, {}},
+#endif
+#ifdef AIO_STAGE2_STATE_MACHINE
+      {"stage2_state_machine", AIO_STAGE2_STATE_MACHINE, {}},
+#endif
+#ifdef AIO_STAGE3_GENERATORS
+      {"stage3_generators", AIO_STAGE3_GENERATORS, {}},
+#endif
+#ifdef AIO_STAGE4_COROUTINES
+      {"stage4_coroutines", AIO_STAGE4_COROUTINES, {}},
+      {"stage4_coroutines --sequential", AIO_STAGE4_COROUTINES, {"--sequential"}, true},
+#endif
+  };
+  return all;
+}
+
+// The binary's name: the path's last part.
+std::string name_of(const Client& client) {
+  return client.path.substr(client.path.find_last_of('/') + 1);
+}
+
+// "45321" to 45321; 0 for anything that is not a port.
+std::uint16_t to_port(const std::string& text) {
+  if (text.empty() || text.size() > 5 || text.find_first_not_of("0123456789") != text.npos)
+    return 0;
+  int port = std::stoi(text);
+  return port <= 65535 ? static_cast<std::uint16_t>(port) : 0;
+}
+
+// slow_server --port 0, started as a user would; the port read from its first line.
+struct ServerProcess {
+  e2e::Process process;
+  std::string first_line;
+  std::uint16_t port = 0;
+
+  explicit ServerProcess(const std::string& delay)
+      : process({AIO_SLOW_SERVER, "--port", "0", "--delay", delay}) {
+    first_line = process.read_line(common::Seconds(10)).value_or("");
+    const std::string prefix = "listening on 127.0.0.1:";
+    if (first_line.starts_with(prefix)) port = to_port(first_line.substr(prefix.size()));
+  }
+};
+
+// Runs `client` with `arguments` against `port`.
+e2e::Finished run_client(const Client& client, std::uint16_t port,
+                         std::vector<std::string> arguments) {
+  std::vector<std::string> argv{client.path, "--port", std::to_string(port)};
+  argv.insert(argv.end(), client.flags.begin(), client.flags.end());
+  argv.insert(argv.end(), arguments.begin(), arguments.end());
+  return e2e::run(argv);
+}
+
+std::vector<std::string> lines_of(const std::string& text) {
+  std::vector<std::string> lines;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) lines.push_back(line);
+  return lines;
+}
+
+// The words of `text` split on `separator`, each without spaces around it.
+std::vector<std::string> split(const std::string& text, char separator) {
+  std::vector<std::string> words;
+  std::istringstream in(text);
+  for (std::string word; std::getline(in, word, separator);) {
+    auto first = word.find_first_not_of(' '), last = word.find_last_not_of(' ');
+    words.push_back(first == word.npos ? "" : word.substr(first, last - first + 1));
+  }
+  return words;
+}
+
+bool contains(const std::string& text, const std::string& part) {
+  return text.find(part) != std::string::npos;
+}
+
+// The wall time of "5/5 responses in 0.21 s (one after another: 1.0 s)", when `line` is
+// that summary for `requests` requests all answered (see common/run_report.cpp).
+std::optional<double> wall_of_summary(const std::string& line, int requests) {
+  std::string start = std::to_string(requests) + "/" + std::to_string(requests) + " responses in ";
+  if (!line.starts_with(start) || !contains(line, " s (one after another: ") ||
+      !line.ends_with(" s)"))
+    return std::nullopt;
+  return std::stod(line.substr(start.size()));
+}
+
+}  // namespace
+
+TEST_CASE("slow_server --port 0 says where it listens") {
+  ServerProcess server("0.2");
+  CHECK(server.first_line.starts_with("listening on 127.0.0.1:"));
+  CHECK(server.port != 0);
+}
+
+TEST_CASE("every client binary answers each request with its own id, in the time it should") {
+  REQUIRE_FALSE(clients().empty());
+  const double delay = 0.2;
+  ServerProcess server("0.2");
+  REQUIRE(server.port != 0);
+  for (const Client& client : clients()) {
+    CAPTURE(client.label);
+    e2e::Finished run = run_client(client, server.port, {"--requests", "5"});
+    CHECK(run.exit_code == 0);
+    CHECK(run.err.empty());
+    int responses = 0, summaries = 0;
+    double wall = 0;
+    for (const std::string& line : lines_of(run.out)) {
+      if (line.starts_with("Response for Request ")) ++responses;
+      if (auto seconds = wall_of_summary(line, 5)) {
+        wall = *seconds;
+        ++summaries;
+      }
+    }
+    CHECK(responses == 5);
+    CHECK(summaries == 1);
+    if (client.one_after_another) {
+      CHECK(wall > 0.9 * 5 * delay);
+    } else {
+      CHECK(wall < 4 * delay);
+    }
+    for (int id = 0; id < 5; ++id) {
+      std::string request = "Request " + std::to_string(id);
+      CHECK(contains(run.out, "Response for " + request + ": Response to " + request + "\n"));
+    }
+  }
+}
+
+TEST_CASE("--json prints one JSON object with the counts and every result") {
+  ServerProcess server("0.2");
+  REQUIRE(server.port != 0);
+  for (const Client& client : clients()) {
+    CAPTURE(client.label);
+    e2e::Finished run = run_client(client, server.port, {"--requests", "5", "--json"});
+    CHECK(run.exit_code == 0);
+    e2e::json::Value report;
+    REQUIRE_NOTHROW(report = e2e::json::parse(run.out));
+    CHECK(report["stage"].string() == name_of(client));
+    CHECK(report["requests"].number() == 5);
+    CHECK(report["ok"].number() == 5);
+    CHECK(report["failed"].number() == 0);
+    CHECK(report["wall_seconds"].number() > 0);
+    REQUIRE(report["results"].array().size() == 5);
+    for (const e2e::json::Value& result : report["results"].array()) {
+      std::string request = "Request " + std::to_string(int(result["id"].number()));
+      CHECK(result["ok"].boolean());
+      CHECK(result["response"].string() == "Response to " + request);
+      CHECK(result["error"].is_null());
+      CHECK(result["end"].number() >= result["start"].number());
+    }
+  }
+}
+
+TEST_CASE("a bad command line exits 2 with CLI11's message on stderr") {
+  for (const Client& client : clients()) {
+    CAPTURE(client.label);
+    e2e::Finished run = run_client(client, 8080, {"--requests", "abc"});
+    CHECK(run.exit_code == 2);
+    CHECK(contains(run.err, "--requests"));
+    CHECK(run.out.empty());
+  }
+}
+
+TEST_CASE("with nothing listening, a client fails every request by name and exits 1") {
+  std::uint16_t port = test_support::unused_port();
+  for (const Client& client : clients()) {
+    CAPTURE(client.label);
+    e2e::Finished run = run_client(client, port, {"--requests", "3", "--timeout", "5"});
+    CHECK(run.exit_code == 1);
+    for (int id = 0; id < 3; ++id) {
+      CHECK(contains(run.err, "Request " + std::to_string(id) + " failed: connect to 127.0.0.1:" +
+                                  std::to_string(port) + ": Connection refused"));
+    }
+    CHECK(contains(run.out, "0/3 responses in "));
+  }
+}
+
+TEST_CASE("slow_server stops on SIGTERM with an answer pending, exit 0, and says so") {
+  ServerProcess server("30");
+  REQUIRE(server.port != 0);
+  common::Fd socket = common::make_tcp_socket(/*blocking=*/true);
+  common::start_connect(socket.get(), common::resolve_address("127.0.0.1", server.port));
+  REQUIRE(common::send_some(socket.get(), "Request 1\n").status == common::IoStatus::ok);
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));  // the server reads the line
+  server.process.send_signal(SIGTERM);
+  e2e::Finished stopped = server.process.finish(common::Seconds(10));
+  CHECK_FALSE(stopped.timed_out);
+  CHECK(stopped.exit_code == 0);
+  CAPTURE(stopped.out);
+  CAPTURE(stopped.err);
+  // One line says how many answers were pending: 1.
+  bool reported = false;
+  for (const std::string& line : lines_of(stopped.out + stopped.err)) {
+    if (!contains(line, "pending")) continue;
+    for (const std::string& word : split(line, ' ')) reported = reported || word == "1";
+  }
+  CHECK(reported);
+}
+
+TEST_CASE("scripts/demo.sh --no-setup prints a table row for every client binary") {
+  e2e::Finished demo =
+      e2e::run({"/bin/bash", AIO_SOURCE_DIR "/scripts/demo.sh", "--no-setup", "--build-dir",
+                AIO_BUILD_DIR, "--delay", "0.2", "--requests", "3"});
+  CAPTURE(demo.out);
+  CAPTURE(demo.err);
+  CHECK(demo.exit_code == 0);
+  // Rows look like "| stage0_blocking | how | 0.60 s | 0.6 s | 3/3 ok |".
+  for (const Client& client : clients()) {
+    CAPTURE(client.label);
+    int rows = 0;
+    for (const std::string& line : lines_of(demo.out)) {
+      std::vector<std::string> cells = split(line, '|');
+      if (cells.size() != 6 || cells[1] != client.label) continue;
+      ++rows;
+      CHECK(cells[3].ends_with(" s"));
+      CHECK(cells[4].ends_with(" s"));
+      CHECK(cells[5] == "3/3 ok");
+    }
+    CHECK(rows == 1);
+  }
+}
