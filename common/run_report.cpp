@@ -51,7 +51,9 @@ void RunReport::request_succeeded(int id, std::string response) {
   result.response = std::move(response);
   ++finished_;
   if (!options_.quiet && !options_.json) {
-    out_ << "Response for Request " << id << ": " << result.response << "\n";
+    // Flushed at once, so a script reading our output through a pipe or a file sees each
+    // answer as it arrives (the demo's live progress line counts these lines).
+    out_ << "Response for Request " << id << ": " << result.response << "\n" << std::flush;
   }
 }
 

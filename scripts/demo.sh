@@ -108,12 +108,6 @@ all_ok=1
 ran=0
 timeout=$(awk -v d="$delay" 'BEGIN { print d * 2 + 10 }')  # generous, yet no hang
 
-# Written to a file, the client's stdout is buffered until it ends; stdbuf (GNU coreutils)
-# makes it line by line, so the live count below sees answers as they come. Only for
-# that count: its LD_PRELOAD trips AddressSanitizer's checks in an asan build.
-line_buffered=""
-if [ -t 2 ] && command -v stdbuf >/dev/null; then line_buffered="stdbuf -oL"; fi
-
 for row in "${rows[@]}"; do
   IFS='|' read -r label how binary flags <<<"$row"
   client=$build_dir/$binary/$binary
@@ -123,7 +117,7 @@ for row in "${rows[@]}"; do
   echo "== $label: $how"
   out=$work/$binary$flags.out err=$work/$binary$flags.err
   # shellcheck disable=SC2086  # $flags: none or one word
-  $line_buffered "$client" --host "$host" --port "$port" --requests "$requests" \
+  "$client" --host "$host" --port "$port" --requests "$requests" \
     --timeout "$timeout" $flags >"$out" 2>"$err" &
   client_pid=$!
   started=$(now_ms)
