@@ -26,12 +26,15 @@ CLI::Validator host_validator() {
       "HOST");
 }
 
-CLI::Validator seconds_validator() {
+CLI::Validator seconds_validator(bool allow_zero) {
   return CLI::Validator(
-      [](std::string& text) -> std::string {
+      [allow_zero](std::string& text) -> std::string {
         double seconds = 0;
-        if (!CLI::detail::lexical_cast(text, seconds) || !(seconds >= 0 && seconds <= 1e9))
-          return "expected a number of seconds >= 0, got '" + text + "'";
+        bool ok = CLI::detail::lexical_cast(text, seconds) && seconds <= 1e9 &&
+                  (allow_zero ? seconds >= 0 : seconds > 0);
+        if (!ok)
+          return std::string("expected a number of seconds ") + (allow_zero ? ">= 0" : "> 0") +
+                 ", got '" + text + "'";
         return {};
       },
       "SECONDS");

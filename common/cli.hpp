@@ -35,7 +35,7 @@ void add_selector_option(CLI::App& app, SelectorKind& kind);
 // A host name that resolves (an address to listen on or connect to).
 CLI::Validator host_validator();
 
-// A number of seconds >= 0 ("--delay 0.25").
-CLI::Validator seconds_validator();
+// A number of seconds >= 0 ("--delay 0.25"), or > 0 when zero makes no sense ("--timeout").
+CLI::Validator seconds_validator(bool allow_zero = true);
 
 }  // namespace common

@@ -24,7 +24,7 @@ void add_client_options(CLI::App& app, ClientOptions& options, bool with_selecto
   app.add_option("--timeout", options.timeout_seconds,
                  "Seconds each request may take before it fails")
       ->capture_default_str()
-      ->check(CLI::PositiveNumber);
+      ->check(seconds_validator(false));
   if (with_selector) add_selector_option(app, options.selector);
   app.add_flag("--quiet", options.quiet, "Print only the summary and the timeline");
   app.add_flag("--json", options.json, "Print one JSON object instead of text");
