@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <cctype>
 #include <fstream>
-#include <regex>
 #include <set>
 #include <sstream>
 
@@ -36,6 +35,26 @@ std::string trim_right(std::string text) {
   return text;
 }
 
+bool is_name_char(char c) {
+  return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '.' || c == '-';
+}
+
+// The name right after `prefix` in `line` ("[docs:" -> "stage1-run"), if `prefix` is
+// there and is followed by at least one name character and then `suffix`.
+std::string name_after(const std::string& line, const std::string& prefix,
+                       const std::string& suffix) {
+  std::size_t at = line.find(prefix);
+  if (at == std::string::npos) return {};
+  std::size_t begin = line.find_first_not_of(' ', at + prefix.size());
+  if (begin == std::string::npos) return {};
+  std::size_t end = begin;
+  while (end < line.size() && is_name_char(line[end])) ++end;
+  std::size_t after = line.find_first_not_of(' ', end);
+  if (end == begin || after == std::string::npos || line.compare(after, suffix.size(), suffix) != 0)
+    return {};
+  return line.substr(begin, end - begin);
+}
+
 std::string read_file(const std::filesystem::path& path) {
   std::ifstream in(path);
   std::ostringstream text;
@@ -48,12 +67,10 @@ std::string read_file(const std::filesystem::path& path) {
 void collect_anchors(const std::string& file_name, const std::string& text,
                      std::map<std::string, std::string>& anchors,
                      std::vector<std::string>& problems) {
-  static const std::regex open(R"(\[docs:([A-Za-z0-9_.-]+)\])");
   std::vector<std::string> lines = split_lines(text);
   for (std::size_t i = 0; i < lines.size(); ++i) {
-    std::smatch match;
-    if (!std::regex_search(lines[i], match, open)) continue;
-    std::string name = match[1];
+    std::string name = name_after(lines[i], "[docs:", "]");
+    if (name.empty()) continue;
     std::vector<std::string> body;
     std::size_t j = i + 1;
     while (j < lines.size() && lines[j].find("[/docs]") == std::string::npos)
@@ -71,13 +88,13 @@ void collect_anchors(const std::string& file_name, const std::string& text,
 }
 
 std::vector<Snippet> find_snippets(const std::string& markdown) {
-  static const std::regex marker(R"(<!--\s*snippet:\s*([A-Za-z0-9_.-]+)\s*-->)");
   std::vector<std::string> lines = split_lines(markdown);
   std::vector<Snippet> snippets;
   for (std::size_t i = 0; i < lines.size(); ++i) {
-    std::smatch match;
-    if (!std::regex_search(lines[i], match, marker)) continue;
-    Snippet snippet{match[1], "", static_cast<int>(i + 1)};
+    if (lines[i].find("<!--") == std::string::npos) continue;
+    std::string name = name_after(lines[i], "snippet:", "-->");
+    if (name.empty()) continue;
+    Snippet snippet{name, "", static_cast<int>(i + 1)};
     std::size_t j = i + 1;
     if (j < lines.size() && lines[j].rfind("```", 0) == 0) {
       std::vector<std::string> body;
@@ -126,15 +143,19 @@ std::string heading_anchor(const std::string& heading_text) {
 
 std::vector<std::string> check_links(const std::filesystem::path& path,
                                      const std::string& markdown) {
-  static const std::regex link(R"(\]\(([^)\s]+)\))");
   std::vector<std::string> problems;
   std::vector<std::string> lines = split_lines(markdown);
   bool in_code = false;
   for (std::size_t i = 0; i < lines.size(); ++i) {
     if (lines[i].rfind("```", 0) == 0) in_code = !in_code;
     if (in_code) continue;
-    for (std::sregex_iterator it(lines[i].begin(), lines[i].end(), link), end; it != end; ++it) {
-      std::string target = (*it)[1];
+    // Every "](target)" on the line: a markdown link or image.
+    for (std::size_t at = lines[i].find("]("); at != std::string::npos;
+         at = lines[i].find("](", at + 2)) {
+      std::size_t close = lines[i].find(')', at + 2);
+      if (close == std::string::npos) break;
+      std::string target = lines[i].substr(at + 2, close - at - 2);
+      if (target.empty() || target.find_first_of(" \t") != std::string::npos) continue;
       if (target.find("://") != std::string::npos || target.starts_with("mailto:")) continue;
       std::string file = target.substr(0, target.find('#'));
       std::string fragment =
