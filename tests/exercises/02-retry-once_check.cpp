@@ -1,0 +1,75 @@
+// 02-retry-once_check.cpp: the check of exercise 02 (docs/exercises/02-retry-once.md),
+// built against exercises/02-retry-once (the starter) and against its solution.
+// slow_server's faults apply to every `fault_every`-th connection it accepts, so the
+// server's count of connections tells how many attempts the client made.
+#include "client.hpp"  // the exercise's (the starter's or the solution's: see CMakeLists.txt)
+
+#include <doctest/doctest.h>
+
+#include <cerrno>
+
+#include "common/client_errors.hpp"
+#include "tests/exercises/check_support.hpp"
+#include "tests/support/client_run.hpp"
+#include "tests/support/server_thread.hpp"
+
+namespace {
+
+constexpr double delay = 0.15;
+
+test_support::ClientRun run_exercise(const common::ClientOptions& options) {
+  return test_support::run_client("exercise", options, exercises::run);
+}
+
+}  // namespace
+
+TEST_CASE("a request whose connection was closed early succeeds at its second attempt") {
+  // Two requests: the second connection accepted is closed early, the third (its retry) is not.
+  test_support::ServerThread server(
+      exercise_check::server_options(delay, slow_server::Fault::close_early, 2));
+  auto run = run_exercise(test_support::client_options(server.port(), 2));
+  CHECK(run.exit_code == 0);
+  CHECK(test_support::all_match_their_ids(run.results));
+  CHECK(server.server().stats().connections_accepted == 3);
+  CHECK(run.wall_seconds < 4 * delay);  // retried at once, not after some pause
+}
+
+TEST_CASE("a request that fails twice is tried exactly twice, and reports the second error") {
+  test_support::ServerThread server(
+      exercise_check::server_options(delay, slow_server::Fault::reset));
+  auto options = test_support::client_options(server.port(), 5);
+  auto run = run_exercise(options);
+  CHECK(run.exit_code == 1);
+  exercise_check::check_all_failed_with(
+      run.results, common::client_errors::recv_failed(options.address(), ECONNRESET));
+  CHECK(server.server().stats().connections_accepted == 10);  // 5 requests x 2 attempts
+  CHECK(run.wall_seconds < 6 * delay);
+}
+
+TEST_CASE("nothing listening: each request fails with connection refused, after two tries") {
+  auto options = test_support::client_options(test_support::unused_port(), 3);
+  auto run = run_exercise(options);
+  CHECK(run.exit_code == 1);
+  exercise_check::check_all_failed_with(
+      run.results, common::client_errors::connect_failed(options.address(), ECONNREFUSED));
+  CHECK(run.wall_seconds < 2.0);
+}
+
+TEST_CASE("a request that timed out is not retried") {
+  test_support::ServerThread server(
+      exercise_check::server_options(delay, slow_server::Fault::stall));
+  auto run = run_exercise(test_support::client_options(server.port(), 3, /*timeout_seconds=*/0.3));
+  CHECK(run.exit_code == 1);
+  exercise_check::check_all_failed_with(run.results, common::client_errors::timed_out(0.3));
+  CHECK(server.server().stats().connections_accepted == 3);
+  CHECK(run.wall_seconds < 1.0);
+}
+
+TEST_CASE("with no fault, 10 requests still finish in about one delay, one connection each") {
+  test_support::ServerThread server(exercise_check::server_options(delay));
+  auto run = run_exercise(test_support::client_options(server.port(), 10));
+  CHECK(run.exit_code == 0);
+  CHECK(test_support::all_match_their_ids(run.results));
+  CHECK(server.server().stats().connections_accepted == 10);
+  CHECK(run.wall_seconds < 4 * delay);
+}

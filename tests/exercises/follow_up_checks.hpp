@@ -1,0 +1,76 @@
+// follow_up_checks.hpp: the check of the two follow-up exercises, 01 (stage 1, nested
+// callbacks) and 04 (stage 2, the state machine): the same behaviour, asked of both.
+// The including file first includes its exercise's client.hpp, which declares
+// exercises::run and exercises::follow_up_text.
+#pragma once
+
+#include <doctest/doctest.h>
+
+#include <string>
+
+#include "common/client_errors.hpp"
+#include "common/protocol.hpp"
+#include "tests/exercises/check_support.hpp"
+#include "tests/support/client_run.hpp"
+#include "tests/support/server_thread.hpp"
+
+namespace follow_up_check {
+
+constexpr double delay = 0.15;
+
+inline test_support::ClientRun run_exercise(const common::ClientOptions& options) {
+  return test_support::run_client("exercise", options, exercises::run);
+}
+
+// "Response to Request 7 again"
+inline std::string second_answer(int id) {
+  return common::protocol::response_text(exercises::follow_up_text(id));
+}
+
+}  // namespace follow_up_check
+
+TEST_CASE("each request gets two answers, one after the other, on one connection") {
+  using namespace follow_up_check;
+  test_support::ServerThread server(exercise_check::server_options(delay));
+  auto run = run_exercise(test_support::client_options(server.port(), 10));
+  CHECK(run.exit_code == 0);
+  exercise_check::check_all_answered(run.results, second_answer);
+  const slow_server::ServerStats stats = server.server().stats();
+  CHECK(stats.connections_accepted == 10);  // one connection per request...
+  CHECK(stats.requests_received == 20);     // ...carrying two requests
+  CHECK(run.wall_seconds > 1.8 * delay);    // the follow-up waits for the first answer...
+  CHECK(run.wall_seconds < 5 * delay);      // ...but the 10 requests still run at once
+}
+
+TEST_CASE("--timeout counts from the request's start, over both exchanges") {
+  using namespace follow_up_check;
+  // The first answer comes after 0.15 s, the second after 0.3 s: past a 0.25 s timeout.
+  test_support::ServerThread server(exercise_check::server_options(delay));
+  auto options = test_support::client_options(server.port(), 3, /*timeout_seconds=*/0.25);
+  auto run = run_exercise(options);
+  CHECK(run.exit_code == 1);
+  exercise_check::check_all_failed_with(run.results, common::client_errors::timed_out(0.25));
+  CHECK(server.server().stats().requests_received == 6);  // every follow-up was sent
+  CHECK(run.wall_seconds < 1.0);
+}
+
+TEST_CASE("answers trickling in one byte at a time are reassembled, both of them") {
+  using namespace follow_up_check;
+  test_support::ServerThread server(
+      exercise_check::server_options(delay, slow_server::Fault::trickle));
+  auto run = run_exercise(test_support::client_options(server.port(), 5));
+  CHECK(run.exit_code == 0);
+  exercise_check::check_all_answered(run.results, second_answer);
+}
+
+TEST_CASE("a server that closes before answering: the request fails, naming it") {
+  using namespace follow_up_check;
+  test_support::ServerThread server(
+      exercise_check::server_options(delay, slow_server::Fault::close_early));
+  auto options = test_support::client_options(server.port(), 3);
+  auto run = run_exercise(options);
+  CHECK(run.exit_code == 1);
+  exercise_check::check_all_failed_with(run.results,
+                                        common::client_errors::closed_early(options.address()));
+  CHECK(run.wall_seconds < 4 * delay);
+}
