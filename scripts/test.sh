@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # scripts/test.sh: installs what is missing, builds, and runs the whole test suite.
 #
-#   bash scripts/test.sh               the dev preset: Debug, warnings are errors
-#   bash scripts/test.sh asan          AddressSanitizer + UBSan (any presets, in turn)
+#   bash scripts/test.sh               what CI runs: dev (Debug, warnings are errors), then
+#                                      asan (AddressSanitizer + UBSan), then tsan
+#                                      (ThreadSanitizer on the threaded code only)
+#   bash scripts/test.sh dev           one preset, or any presets in turn: the quick check
 #   bash scripts/test.sh --no-setup    skip the install check
 # Exit code 0 when every preset built and passed every test.
 set -euo pipefail
@@ -14,13 +16,13 @@ run_setup=1
 while [ $# -gt 0 ]; do
   case $1 in
     --no-setup) run_setup=0 ;;
-    -h | --help) sed -n '2,8s/^# \{0,1\}//p' "$0" && exit 0 ;;
+    -h | --help) sed -n '2,10s/^# \{0,1\}//p' "$0" && exit 0 ;;
     -*) die "unknown option '$1' (try --help)" ;;
     *) presets+=("$1") ;;
   esac
   shift
 done
-[ ${#presets[@]} -gt 0 ] || presets=(dev)
+[ ${#presets[@]} -gt 0 ] || presets=(dev asan tsan)
 
 failed=""
 for preset in "${presets[@]}"; do
