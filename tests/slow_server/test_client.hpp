@@ -18,6 +18,7 @@
 #include "common/fd.hpp"
 #include "common/line_framer.hpp"
 #include "common/net.hpp"
+#include "common/protocol.hpp"
 #include "slow_server/server.hpp"
 
 namespace slow_server_test {
@@ -124,6 +125,35 @@ inline Received read_lines_then_eof(int fd, std::size_t count, double timeout_se
     for (auto& line : end.lines) received.lines.push_back(line);
   }
   return received;
+}
+
+// `count` connections, the i-th with `Request <first + i>\n` sent.
+inline std::vector<common::Fd> clients_with_requests(std::uint16_t port, int count, int first = 0) {
+  std::vector<common::Fd> clients;
+  for (int i = 0; i < count; ++i) {
+    clients.push_back(connect_to(port));
+    send_all(clients.back().get(), common::protocol::request_line(first + i));
+  }
+  return clients;
+}
+
+// How many of `clients` (the i-th sent `Request <first + i>`) got their own answer
+// within `timeout_seconds` each.
+inline int answered_right(const std::vector<common::Fd>& clients, int first = 0,
+                          double timeout_seconds = 5) {
+  int right = 0;
+  for (std::size_t i = 0; i < clients.size(); ++i) {
+    Received received = read_lines(clients[i].get(), 1, timeout_seconds);
+    const std::string expected = common::protocol::response_text(
+        common::protocol::request_text(first + static_cast<int>(i)));
+    if (received.lines.size() == 1 && received.lines[0] == expected) ++right;
+  }
+  return right;
+}
+
+// A new client is still served, right.
+inline bool still_serving(std::uint16_t port) {
+  return answered_right(clients_with_requests(port, 1, 999), 999) == 1;
 }
 
 // Polls `condition` until it holds or `timeout_seconds` pass; returns whether it held.

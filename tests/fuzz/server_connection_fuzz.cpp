@@ -1,0 +1,11 @@
+// server_connection_fuzz.cpp: the libFuzzer entry point for slow_server's connection
+// handling (checks.hpp says what is checked). Run it with scripts/fuzz.sh.
+#include <cstddef>
+#include <cstdint>
+
+#include "tests/fuzz/checks.hpp"
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  fuzz::check_server_connection({data, size});
+  return 0;
+}
