@@ -3,7 +3,8 @@
 #
 #   bash scripts/test.sh               what CI runs: dev (Debug, warnings are errors), then
 #                                      asan (AddressSanitizer + UBSan), then tsan
-#                                      (ThreadSanitizer on the threaded code only)
+#                                      (ThreadSanitizer on the threaded code only), then
+#                                      fuzz (each libFuzzer target for 10 s; needs clang++)
 #   bash scripts/test.sh dev           one preset, or any presets in turn: the quick check
 #   bash scripts/test.sh --no-setup    skip the install check
 # Exit code 0 when every preset built and passed every test.
@@ -16,16 +17,24 @@ run_setup=1
 while [ $# -gt 0 ]; do
   case $1 in
     --no-setup) run_setup=0 ;;
-    -h | --help) sed -n '2,10s/^# \{0,1\}//p' "$0" && exit 0 ;;
+    -h | --help) sed -n '2,12s/^# \{0,1\}//p' "$0" && exit 0 ;;
     -*) die "unknown option '$1' (try --help)" ;;
     *) presets+=("$1") ;;
   esac
   shift
 done
-[ ${#presets[@]} -gt 0 ] || presets=(dev asan tsan)
+[ ${#presets[@]} -gt 0 ] || presets=(dev asan tsan fuzz)
 
 failed=""
 for preset in "${presets[@]}"; do
+  if [ "$preset" = fuzz ]; then  # not a test suite: a short fuzzing run (scripts/fuzz.sh)
+    if command -v clang++ >/dev/null 2>&1; then
+      bash "$root/scripts/fuzz.sh" 10 || failed+=" fuzz"
+    else
+      say "== fuzz: skipped, it needs clang++ with libFuzzer (apt-get install clang)"
+    fi
+    continue
+  fi
   say "== $preset: configure and build"
   if ! setup_and_build "$preset" "$run_setup"; then
     failed+=" $preset"
