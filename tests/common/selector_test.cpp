@@ -8,6 +8,9 @@
 
 #include "common/fd.hpp"
 #include "common/selector.hpp"
+#include "tests/support/socket_pair.hpp"
+
+using test_support::SocketPair;
 
 using namespace std::chrono_literals;
 using common::EVENT_READ;
@@ -15,16 +18,6 @@ using common::EVENT_WRITE;
 using common::SelectorKind;
 
 namespace {
-
-struct SocketPair {
-  common::Fd a, b;
-  SocketPair() {
-    int fds[2];
-    REQUIRE(::socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0, fds) == 0);
-    a.reset(fds[0]);
-    b.reset(fds[1]);
-  }
-};
 
 std::vector<SelectorKind> all_kinds() {
   std::vector<SelectorKind> kinds;

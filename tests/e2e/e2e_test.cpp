@@ -1,4 +1,4 @@
-// End-to-end: the real binaries, started as a user starts them (tests/e2e/process.hpp),
+// End-to-end: the real binaries, started as a user starts them (tests/support/process.hpp),
 // judged only by what they print and how they exit. Each client binary that exists in
 // this build is checked (CMakeLists.txt passes their paths).
 #include <doctest/doctest.h>
@@ -15,39 +15,15 @@
 
 #include "common/net.hpp"
 #include "tests/e2e/json.hpp"
-#include "tests/e2e/process.hpp"
+#include "tests/support/client_binaries.hpp"
+#include "tests/support/process.hpp"
 #include "tests/support/server_thread.hpp"
 
 namespace {
 
-struct Client {
-  std::string label;  // as the demo's table names it
-  std::string path;
-  std::vector<std::string> flags;
-  bool one_after_another = false;  // N requests take N delays (else about one)
-};
-
+using Client = test_support::ClientBinary;
 const std::vector<Client>& clients() {
-  static const std::vector<Client> all = {
-#ifdef AIO_STAGE0_BLOCKING
-      {"stage0_blocking", AIO_STAGE0_BLOCKING, {}, true},
-      {"stage0_blocking --threads", AIO_STAGE0_BLOCKING, {"--threads"}},
-#endif
-#ifdef AIO_STAGE1_CALLBACKS
-      {"stage1_callbacks", AIO_STAGE1_CALLBACKS, {}},
-#endif
-#ifdef AIO_STAGE2_STATE_MACHINE
-      {"stage2_state_machine", AIO_STAGE2_STATE_MACHINE, {}},
-#endif
-#ifdef AIO_STAGE3_GENERATORS
-      {"stage3_generators", AIO_STAGE3_GENERATORS, {}},
-#endif
-#ifdef AIO_STAGE4_COROUTINES
-      {"stage4_coroutines", AIO_STAGE4_COROUTINES, {}},
-      {"stage4_coroutines --sequential", AIO_STAGE4_COROUTINES, {"--sequential"}, true},
-#endif
-  };
-  return all;
+  return test_support::client_binaries();
 }
 
 // The binary's name: the path's last part.
@@ -65,7 +41,7 @@ std::uint16_t to_port(const std::string& text) {
 
 // slow_server --port 0, started as a user would; the port read from its first line.
 struct ServerProcess {
-  e2e::Process process;
+  test_support::Process process;
   std::string first_line;
   std::uint16_t port = 0;
 
@@ -78,12 +54,12 @@ struct ServerProcess {
 };
 
 // Runs `client` with `arguments` against `port`.
-e2e::Finished run_client(const Client& client, std::uint16_t port,
-                         std::vector<std::string> arguments) {
+test_support::Finished run_client(const Client& client, std::uint16_t port,
+                                  std::vector<std::string> arguments) {
   std::vector<std::string> argv{client.path, "--port", std::to_string(port)};
   argv.insert(argv.end(), client.flags.begin(), client.flags.end());
   argv.insert(argv.end(), arguments.begin(), arguments.end());
-  return e2e::run(argv);
+  return test_support::run(argv);
 }
 
 std::vector<std::string> lines_of(const std::string& text) {
@@ -133,7 +109,7 @@ TEST_CASE("every client binary answers each request with its own id, in the time
   REQUIRE(server.port != 0);
   for (const Client& client : clients()) {
     CAPTURE(client.label);
-    e2e::Finished run = run_client(client, server.port, {"--requests", "5"});
+    test_support::Finished run = run_client(client, server.port, {"--requests", "5"});
     CHECK(run.exit_code == 0);
     CHECK(run.err.empty());
     int responses = 0, summaries = 0;
@@ -164,7 +140,7 @@ TEST_CASE("--json prints one JSON object with the counts and every result") {
   REQUIRE(server.port != 0);
   for (const Client& client : clients()) {
     CAPTURE(client.label);
-    e2e::Finished run = run_client(client, server.port, {"--requests", "5", "--json"});
+    test_support::Finished run = run_client(client, server.port, {"--requests", "5", "--json"});
     CHECK(run.exit_code == 0);
     e2e::json::Value report;
     REQUIRE_NOTHROW(report = e2e::json::parse(run.out));
@@ -187,7 +163,7 @@ TEST_CASE("--json prints one JSON object with the counts and every result") {
 TEST_CASE("a bad command line exits 2 with CLI11's message on stderr") {
   for (const Client& client : clients()) {
     CAPTURE(client.label);
-    e2e::Finished run = run_client(client, 8080, {"--requests", "abc"});
+    test_support::Finished run = run_client(client, 8080, {"--requests", "abc"});
     CHECK(run.exit_code == 2);
     CHECK(contains(run.err, "--requests"));
     CHECK(run.out.empty());
@@ -198,7 +174,7 @@ TEST_CASE("with nothing listening, a client fails every request by name and exit
   std::uint16_t port = test_support::unused_port();
   for (const Client& client : clients()) {
     CAPTURE(client.label);
-    e2e::Finished run = run_client(client, port, {"--requests", "3", "--timeout", "5"});
+    test_support::Finished run = run_client(client, port, {"--requests", "3", "--timeout", "5"});
     CHECK(run.exit_code == 1);
     for (int id = 0; id < 3; ++id) {
       CHECK(contains(run.err, "Request " + std::to_string(id) + " failed: connect to 127.0.0.1:" +
@@ -216,7 +192,7 @@ TEST_CASE("slow_server stops on SIGTERM with an answer pending, exit 0, and says
   REQUIRE(common::send_some(socket.get(), "Request 1\n").status == common::IoStatus::ok);
   std::this_thread::sleep_for(std::chrono::milliseconds(300));  // the server reads the line
   server.process.send_signal(SIGTERM);
-  e2e::Finished stopped = server.process.finish(common::Seconds(10));
+  test_support::Finished stopped = server.process.finish(common::Seconds(10));
   CHECK_FALSE(stopped.timed_out);
   CHECK(stopped.exit_code == 0);
   CAPTURE(stopped.out);
@@ -231,9 +207,9 @@ TEST_CASE("slow_server stops on SIGTERM with an answer pending, exit 0, and says
 }
 
 TEST_CASE("scripts/demo.sh --no-setup prints a table row for every client binary") {
-  e2e::Finished demo =
-      e2e::run({"/bin/bash", AIO_SOURCE_DIR "/scripts/demo.sh", "--no-setup", "--build-dir",
-                AIO_BUILD_DIR, "--delay", "0.2", "--requests", "3"});
+  test_support::Finished demo =
+      test_support::run({"/bin/bash", AIO_SOURCE_DIR "/scripts/demo.sh", "--no-setup",
+                         "--build-dir", AIO_BUILD_DIR, "--delay", "0.2", "--requests", "3"});
   CAPTURE(demo.out);
   CAPTURE(demo.err);
   CHECK(demo.exit_code == 0);

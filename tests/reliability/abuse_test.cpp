@@ -24,7 +24,7 @@
 
 #include "common/protocol.hpp"
 #include "slow_server/server.hpp"
-#include "tests/e2e/process.hpp"
+#include "tests/support/process.hpp"
 #include "tests/slow_server/test_client.hpp"
 #include "tests/support/server_thread.hpp"
 
@@ -279,7 +279,7 @@ TEST_CASE("abuse: out of descriptors (EMFILE) in a child: low CPU and then every
 }
 
 TEST_CASE("abuse: SIGTERM with 10 answers pending: reported and exit 0 and every client told") {
-  e2e::Process server({AIO_SLOW_SERVER, "--port", "0", "--delay", "0.5"});
+  test_support::Process server({AIO_SLOW_SERVER, "--port", "0", "--delay", "0.5"});
   const std::string first = server.read_line(common::Seconds(10)).value_or("");
   const std::string prefix = "listening on 127.0.0.1:";
   REQUIRE(first.starts_with(prefix));
@@ -292,7 +292,7 @@ TEST_CASE("abuse: SIGTERM with 10 answers pending: reported and exit 0 and every
   sleep_seconds(0.15);  // the server reads them; their answers are due 0.35 s later
   const auto start = Clock::now();
   server.send_signal(SIGTERM);
-  e2e::Finished stopped = server.finish(common::Seconds(10));
+  test_support::Finished stopped = server.finish(common::Seconds(10));
   CAPTURE(stopped.err);
   CHECK_FALSE(stopped.timed_out);
   CHECK(seconds_since(start) < 2);  // no hang (the pending count shows it did not wait)

@@ -19,42 +19,17 @@
 
 #include "common/client_errors.hpp"
 #include "common/net.hpp"
-#include "tests/e2e/process.hpp"
+#include "tests/support/client_binaries.hpp"
+#include "tests/support/process.hpp"
 #include "tests/support/server_thread.hpp"
 
 namespace {
 
 using common::Clock;
 
-struct Client {
-  std::string label;
-  std::string path;
-  std::vector<std::string> flags;
-  bool one_after_another = false;  // stalls add up: each waits its own --timeout
-};
-
-// The client binaries that exist in this build (CMakeLists.txt passes their paths).
+using Client = test_support::ClientBinary;
 const std::vector<Client>& clients() {
-  static const std::vector<Client> all = {
-#ifdef AIO_STAGE0_BLOCKING
-      {"stage0_blocking", AIO_STAGE0_BLOCKING, {}, true},
-      {"stage0_blocking --threads", AIO_STAGE0_BLOCKING, {"--threads"}},
-#endif
-#ifdef AIO_STAGE1_CALLBACKS
-      {"stage1_callbacks", AIO_STAGE1_CALLBACKS, {}},
-#endif
-#ifdef AIO_STAGE2_STATE_MACHINE
-      {"stage2_state_machine", AIO_STAGE2_STATE_MACHINE, {}},
-#endif
-#ifdef AIO_STAGE3_GENERATORS
-      {"stage3_generators", AIO_STAGE3_GENERATORS, {}},
-#endif
-#ifdef AIO_STAGE4_COROUTINES
-      {"stage4_coroutines", AIO_STAGE4_COROUTINES, {}},
-      {"stage4_coroutines --sequential", AIO_STAGE4_COROUTINES, {"--sequential"}, true},
-#endif
-  };
-  return all;
+  return test_support::client_binaries();
 }
 
 constexpr int requests = 4;
@@ -85,19 +60,19 @@ class FaultyServer {
   // SIGTERM; the server must stop at once and exit 0.
   void stop_and_check() {
     process_.send_signal(SIGTERM);
-    e2e::Finished finished = process_.finish(common::Seconds(10));
+    test_support::Finished finished = process_.finish(common::Seconds(10));
     CAPTURE(finished.err);
     CHECK_FALSE(finished.timed_out);
     CHECK(finished.exit_code == 0);
   }
 
  private:
-  e2e::Process process_;
+  test_support::Process process_;
   std::uint16_t port_ = 0;
 };
 
 // A client binary started with --requests 4 --timeout 0.5 against `port`.
-std::unique_ptr<e2e::Process> start_client(const Client& client, std::uint16_t port) {
+std::unique_ptr<test_support::Process> start_client(const Client& client, std::uint16_t port) {
   std::vector<std::string> argv{client.path,
                                 "--port",
                                 std::to_string(port),
@@ -106,7 +81,7 @@ std::unique_ptr<e2e::Process> start_client(const Client& client, std::uint16_t p
                                 "--timeout",
                                 std::to_string(timeout)};
   argv.insert(argv.end(), client.flags.begin(), client.flags.end());
-  return std::make_unique<e2e::Process>(argv);
+  return std::make_unique<test_support::Process>(argv);
 }
 
 // The wall time the client itself reports: "2/4 responses in 0.61 s (...)".
@@ -118,7 +93,8 @@ double reported_wall(const std::string& out) {
 
 // Every id 0..requests-1 either has its answer on stdout or its failure, with `error`, on
 // stderr (never both); exactly `failures` of them failed. Returns the reported wall time.
-double check_outcome(const e2e::Finished& finished, int failures, const std::string& error) {
+double check_outcome(const test_support::Finished& finished, int failures,
+                     const std::string& error) {
   CAPTURE(finished.out);
   CAPTURE(finished.err);
   CHECK_FALSE(finished.timed_out);  // no hang
@@ -152,7 +128,7 @@ void check_every_client(const std::string& fault, int failures, Error error) {
   struct Run {
     const Client& client;
     std::unique_ptr<FaultyServer> server;
-    std::unique_ptr<e2e::Process> process;
+    std::unique_ptr<test_support::Process> process;
   };
   const auto start = Clock::now();
   std::vector<Run> runs;
@@ -163,7 +139,7 @@ void check_every_client(const std::string& fault, int failures, Error error) {
   }
   for (Run& run : runs) {
     CAPTURE(run.client.label);
-    const e2e::Finished finished = run.process->finish(common::Seconds(30));
+    const test_support::Finished finished = run.process->finish(common::Seconds(30));
     const double wall = check_outcome(
         finished, failures, error(common::resolve_address("127.0.0.1", run.server->port())));
     run.server->stop_and_check();

@@ -25,25 +25,15 @@
 #include "common/fd.hpp"
 #include "common/net.hpp"
 #include "common/selector.hpp"
+#include "tests/support/socket_pair.hpp"
+
+using test_support::SocketPair;
 
 namespace loop_contract {
 
 using namespace std::chrono_literals;
 using common::EVENT_READ;
 using common::EVENT_WRITE;
-
-// Two connected non-blocking sockets: `a` is watched, `b` is the peer that makes it
-// readable.
-struct SocketPair {
-  common::Fd a, b;
-  SocketPair() {
-    int fds[2];
-    REQUIRE(::socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0, fds) == 0);
-    a.reset(fds[0]);
-    b.reset(fds[1]);
-  }
-  void make_a_readable() { REQUIRE(::write(b.get(), "x", 1) == 1); }
-};
 
 // A new descriptor for the same socket as `fd`, numbered `at_least` or the lowest free
 // number above it.

@@ -15,6 +15,9 @@
 #include "common/selector.hpp"
 #include "stage3_generators/event_loop.hpp"
 #include "tests/stage3_generators/players.hpp"
+#include "tests/support/socket_pair.hpp"
+
+using test_support::SocketPair;
 
 using players::ManualClock;
 using stage3::EventLoop;
@@ -22,17 +25,6 @@ using stage3::FuturePtr;
 using stage3::Generator;
 
 namespace {
-
-// Two connected sockets: what one writes, the other can read.
-struct SocketPair {
-  common::Fd a, b;
-  SocketPair() {
-    int fds[2];
-    REQUIRE(::socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0, fds) == 0);
-    a.reset(fds[0]);
-    b.reset(fds[1]);
-  }
-};
 
 const common::SelectorKind every_selector[] = {
     common::SelectorKind::epoll, common::SelectorKind::poll, common::SelectorKind::select};

@@ -1,4 +1,4 @@
-#include "tests/e2e/process.hpp"
+#include "tests/support/process.hpp"
 
 #include <fcntl.h>
 #include <poll.h>
@@ -15,7 +15,7 @@
 
 extern char** environ;
 
-namespace e2e {
+namespace test_support {
 
 namespace {
 
@@ -110,4 +110,4 @@ Finished run(const std::vector<std::string>& argv, common::Seconds timeout) {
   return Process(argv).finish(timeout);
 }
 
-}  // namespace e2e
+}  // namespace test_support

@@ -11,7 +11,7 @@
 #include "common/clock.hpp"
 #include "common/fd.hpp"
 
-namespace e2e {
+namespace test_support {
 
 struct Finished {
   int exit_code = -1;  // the exit status, or 128 + the signal that ended it
@@ -48,4 +48,4 @@ class Process {
 // Runs a program to its end (at most `timeout`).
 Finished run(const std::vector<std::string>& argv, common::Seconds timeout = common::Seconds(60));
 
-}  // namespace e2e
+}  // namespace test_support

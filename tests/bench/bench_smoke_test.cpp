@@ -1,0 +1,137 @@
+// bench_smoke_test.cpp: every bench binary, run as scripts/bench.sh runs it but with
+// tiny parameters: it exits 0 and prints the rows it should. Nothing is timed.
+#include <doctest/doctest.h>
+
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "bench/child_process.hpp"
+#include "bench/json.hpp"
+
+namespace {
+
+const common::Seconds limit(120);
+
+std::string temporary_path(const std::string& name) {
+  auto directory =
+      std::filesystem::temp_directory_path() / ("bench_smoke_" + std::to_string(::getpid()));
+  std::filesystem::create_directories(directory);
+  return (directory / name).string();
+}
+
+bench::json::Value read_json(const std::string& path) {
+  std::ifstream in(path);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return bench::json::parse(text.str());
+}
+
+bool has_python() {
+  return bench::run_child({"python3", "--version"}, limit).exit_code == 0;
+}
+
+bool contains(const std::string& text, const std::string& part) {
+  return text.find(part) != std::string::npos;
+}
+
+}  // namespace
+
+TEST_CASE("sleep_table: a tiny table with every engine, a capped thread row, and results.json") {
+  std::string results = temporary_path("sleep_table.json");
+  auto run = bench::run_child(
+      {AIO_PATH_sleep_table, "--tasks", "1000", "--concurrency", "10", "100", "--sleep-ms", "1",
+       "--thread-cap", "50", "--no-python", "--results", results},
+      limit);
+  CAPTURE(run.out);
+  CAPTURE(run.err);
+  CHECK(run.exit_code == 0);
+  CHECK(contains(run.out, "ideal (tasks / C x sleep)"));
+  CHECK(contains(run.out, "threads (std::thread)"));
+  CHECK(contains(run.out, "did not finish [1]"));
+  CHECK(contains(run.out, "[1] threads (std::thread) at C = 100: capped at 50 threads"));
+#if AIO_HAVE_STAGE3
+  CHECK(contains(run.out, "stage 3 (generators)"));
+#endif
+#if AIO_HAVE_STAGE4
+  CHECK(contains(run.out, "stage 4 (co_await)"));
+#endif
+  auto section = read_json(results)["sleep_table"];
+  CHECK(section["tasks"].as_number() == 1000);
+  CHECK(section["engines"].as_array().size() >= 2);
+}
+
+TEST_CASE("sleep_table: the Python anchors' rows, when python3 is here") {
+  if (!has_python()) return;
+  auto run = bench::run_child({AIO_PATH_sleep_table, "--tasks", "100", "--concurrency", "10",
+                               "--sleep-ms", "1", "--python", "python3"},
+                              limit);
+  CAPTURE(run.out);
+  CAPTURE(run.err);
+  CHECK(run.exit_code == 0);
+  CHECK(contains(run.out, " asyncio "));
+}
+
+TEST_CASE("million: a small crowd of tasks, and why threads cannot take a million") {
+  std::string results = temporary_path("million.json");
+  auto run = bench::run_child({AIO_PATH_million, "--tasks", "10000", "--sleep-ms", "10",
+                               "--thread-sample", "50", "--no-python", "--results", results},
+                              limit);
+  CAPTURE(run.out);
+  CAPTURE(run.err);
+  CHECK(run.exit_code == 0);
+  CHECK(contains(run.out, "threads (std::thread)"));
+  CHECK(contains(run.out, "a thread per task for 10,000 tasks, limit by limit:"));
+  CHECK(contains(run.out, "pid_max"));
+#if AIO_HAVE_STAGE4
+  CHECK(contains(run.out, "a stage 4 task: one coroutine frame of "));
+#endif
+  auto engines = read_json(results)["million"]["engines"].as_array();
+  CHECK(engines.size() >= 2);
+}
+
+TEST_CASE("c10k: every client answers a few requests, and select refuses past FD_SETSIZE") {
+  std::string results = temporary_path("c10k.json");
+  auto run = bench::run_child(
+      {AIO_PATH_c10k, "--requests", "20", "--delay", "0.05", "--selector-requests", "10",
+       "--selector-large", "1100", "--clients", "stage", "--no-python", "--results", results},
+      limit);
+  CAPTURE(run.out);
+  CAPTURE(run.err);
+  CHECK(run.exit_code == 0);
+  auto section = read_json(results)["c10k"];
+  for (const auto& client : section["runs"].as_array()) {
+    CAPTURE(client["client"].as_string());
+    CHECK(client["ok"].as_number() == 20);
+  }
+  for (const auto& client : section["selector_runs"].as_array()) {
+    CAPTURE(client["client"].as_string());
+    CAPTURE(client["selector"].as_string());
+    if (client["selector"].as_string() == "select" && client["requests"].as_number() == 1100) {
+      CHECK_FALSE(client["reported"].as_bool());
+      CHECK(contains(client["problem"].as_string(), "FD_SETSIZE"));
+    } else {
+      CHECK(client["ok"].as_number() == client["requests"].as_number());
+    }
+  }
+}
+
+TEST_CASE("bench_chart draws what the benchmarks wrote") {
+  std::string results = temporary_path("chart.json");
+  std::string svg = temporary_path("chart.svg");
+  REQUIRE(bench::run_child({AIO_PATH_sleep_table, "--tasks", "100", "--concurrency", "10",
+                            "--sleep-ms", "1", "--no-python", "--results", results},
+                           limit)
+              .exit_code == 0);
+  auto run = bench::run_child({AIO_PATH_bench_chart, "--results", results, "--svg", svg}, limit);
+  CAPTURE(run.err);
+  CHECK(run.exit_code == 0);
+  CHECK(contains(run.out, "targets met"));
+  std::ifstream in(svg);
+  std::ostringstream text;
+  text << in.rdbuf();
+  CHECK(text.str().starts_with("<svg"));
+  CHECK(contains(text.str(), "threads (std::thread)"));
+}

@@ -1,0 +1,92 @@
+// client_test.cpp: stage 4's client against the contract every client keeps (the cases
+// shared with stages 1 and 2), then what is stage 4's own: 5,000 requests at once, and the
+// anti-patterns --sequential and --blocking-sleep, with --debug naming the guilty task.
+#include <sstream>
+#include <string>
+
+#include "stage4_coroutines/client.hpp"
+
+namespace client_contract {
+inline const std::string stage = "stage4_coroutines";
+inline void run(const common::ClientOptions& options, common::RunReport& report) {
+  stage4::run(options, report);
+}
+}  // namespace client_contract
+
+#include "tests/stage1_callbacks/client_contract_tests.hpp"  // NOLINT: after the definitions above
+
+namespace {
+
+using client_contract::delay;
+
+test_support::ClientRun run_with(const common::ClientOptions& options, const stage4::Flags& flags) {
+  return test_support::run_client(
+      "stage4_coroutines", options,
+      [&flags](const common::ClientOptions& o, common::RunReport& r) { stage4::run(o, r, flags); });
+}
+
+}  // namespace
+
+TEST_CASE("5,000 requests finish in about one delay, each answered for its own id") {
+  common::raise_open_file_limit();  // both ends are in this process: 10,000 descriptors
+  test_support::ServerThread server(client_contract::server_options());
+  auto run = client_contract::run_stage(test_support::client_options(server.port(), 5000));
+  CHECK(run.exit_code == 0);
+  CHECK(run.results.size() == 5000);
+  CHECK(test_support::all_match_their_ids(run.results));
+  CHECK(run.wall_seconds < 10 * delay);  // one after another: 1,000 s
+}
+
+TEST_CASE("--sequential awaits one request after another: N x delay") {
+  test_support::ServerThread server(client_contract::server_options());
+  stage4::Flags flags;
+  flags.sequential = true;
+  auto run = run_with(test_support::client_options(server.port(), 5), flags);
+  CHECK(run.exit_code == 0);
+  CHECK(test_support::all_match_their_ids(run.results));
+  CHECK(run.wall_seconds > 0.9 * 5 * delay);
+  CHECK(run.wall_seconds < 5 * delay + 1.0);
+}
+
+TEST_CASE("--sleep pauses every request at once, --blocking-sleep stalls them one by one") {
+  test_support::ServerThread server(client_contract::server_options());
+  auto options = test_support::client_options(server.port(), 4);
+  constexpr double pause = 0.1;
+
+  stage4::Flags polite;
+  polite.sleep_seconds = pause;
+  auto together = run_with(options, polite);
+  CHECK(together.exit_code == 0);
+  CHECK(test_support::all_match_their_ids(together.results));
+  CHECK(together.wall_seconds < 4 * pause + delay);  // about pause + delay
+
+  std::ostringstream log;
+  stage4::Flags blocking;
+  blocking.blocking_sleep_seconds = pause;
+  blocking.debug = true;
+  blocking.log = &log;
+  auto stalled = run_with(options, blocking);
+  CHECK(stalled.exit_code == 0);
+  CHECK(test_support::all_match_their_ids(stalled.results));
+  CHECK(stalled.wall_seconds > 0.9 * (4 * pause + delay));  // the pauses added up
+  // --debug names each task that held the loop (100 ms threshold; the pause is 100 ms,
+  // so at least most of them cross it).
+  CHECK(log.str().find("make_tcp_request(") != std::string::npos);
+  CHECK(log.str().find("without yielding") != std::string::npos);
+}
+
+TEST_CASE("--trace-loop shows the steps and suspensions of each request") {
+  test_support::ServerThread server(client_contract::server_options());
+  std::ostringstream log;
+  stage4::Flags flags;
+  flags.trace_loop = true;
+  flags.log = &log;
+  auto run = run_with(test_support::client_options(server.port(), 2), flags);
+  CHECK(run.exit_code == 0);
+  std::string trace = log.str();
+  CHECK(trace.find("] step     request 1\n") != std::string::npos);
+  CHECK(trace.find("] step     make_tcp_request(1)\n") != std::string::npos);
+  CHECK(trace.find("] await    make_tcp_request(0) waits for fd ") != std::string::npos);
+  CHECK(trace.find("] select   woke after ") != std::string::npos);
+  CHECK(trace.find("] return   request 0 is done\n") != std::string::npos);
+}

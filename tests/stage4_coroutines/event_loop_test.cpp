@@ -1,0 +1,254 @@
+// EventLoop: timers on a clock the test drives, the ready list, spawned tasks, Futures,
+// sockets, and what --debug and --trace-loop print.
+#include <doctest/doctest.h>
+
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <sstream>
+#include <stdexcept>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "common/fd.hpp"
+#include "stage4_coroutines/event_loop.hpp"
+#include "stage4_coroutines/future.hpp"
+#include "stage4_coroutines/gather.hpp"
+#include "stage4_coroutines/sleep.hpp"
+#include "stage4_coroutines/socket_awaiters.hpp"
+#include "stage4_coroutines/task.hpp"
+#include "tests/stage4_coroutines/helpers.hpp"
+
+using namespace stage4;
+using namespace std::chrono_literals;
+using stage4_test::Counted;
+using stage4_test::note_after;
+using stage4_test::Tally;
+
+namespace {
+
+Task<void> yield_and_note(EventLoop& loop, int id, std::vector<int>& order) {
+  for (int round = 0; round < 3; ++round) {
+    order.push_back(id * 10 + round);
+    co_await sleep(loop, 0s);  // asyncio.sleep(0): let the others run
+  }
+}
+
+Task<int> wait_for_future(Future<int>& future, Counted) {
+  co_return co_await future;
+}
+
+Task<void> sleep_forever(EventLoop& loop, Counted) {
+  co_await sleep(loop, 24h);
+}
+
+Task<void> fail_later(EventLoop& loop) {
+  co_await sleep(loop, 1ms);
+  throw std::runtime_error("spawned and failed");
+}
+
+Task<void> set_later(EventLoop& loop, Future<int>& future, int value) {
+  co_await sleep(loop, 5ms);
+  future.set_result(value);
+}
+
+Task<std::string> read_one(EventLoop& loop, int fd) {
+  co_await readable(loop, fd);
+  char byte = 0;
+  CHECK(::read(fd, &byte, 1) == 1);
+  co_return std::string(1, byte);
+}
+
+Task<void> write_later(EventLoop& loop, int fd) {
+  co_await sleep(loop, 1ms);
+  CHECK(::write(fd, "x", 1) == 1);
+}
+
+Task<void> block(std::chrono::milliseconds duration) {
+  std::this_thread::sleep_for(duration);  // what not to do in a coroutine
+  co_return;
+}
+
+}  // namespace
+
+TEST_CASE("sleeps end in deadline order, in virtual time") {
+  VirtualClock clock;
+  EventLoop loop({.clock = &clock});
+  std::vector<int> woke;
+  TimePoint start = clock.now();
+  loop.create_task(note_after(loop, 30ms, 30, woke));
+  loop.create_task(note_after(loop, 10ms, 10, woke));
+  loop.create_task(note_after(loop, 20ms, 20, woke));
+  loop.run_until_idle();
+  CHECK(woke == std::vector<int>{10, 20, 30});
+  CHECK(clock.now() - start == 30ms);  // the clock jumped from deadline to deadline
+  CHECK(loop.task_count() == 0);
+  CHECK(loop.timer_count() == 0);
+}
+
+TEST_CASE("sleeps due at the same instant end in the order they started (one batch)") {
+  VirtualClock clock;
+  EventLoop loop({.clock = &clock});
+  std::vector<int> woke;
+  for (int id = 0; id < 5; ++id) loop.create_task(note_after(loop, 10ms, id, woke));
+  loop.run_once(0ms);  // every task takes its first step and sets its timer
+  CHECK(loop.timer_count() == 5);
+  loop.run_until_idle();
+  CHECK(woke == std::vector<int>{0, 1, 2, 3, 4});
+}
+
+TEST_CASE("run_once(max_wait) lets a test move virtual time by hand") {
+  VirtualClock clock;
+  EventLoop loop({.clock = &clock});
+  std::vector<int> woke;
+  loop.create_task(note_after(loop, 10ms, 10, woke));
+  loop.create_task(note_after(loop, 25ms, 25, woke));
+  loop.run_once(0ms);
+  loop.run_once(9ms);
+  CHECK(woke.empty());
+  loop.run_once(1ms);
+  CHECK(woke == std::vector<int>{10});
+  loop.run_once(10ms);
+  CHECK(woke == std::vector<int>{10});
+  loop.run_once(10ms);
+  CHECK(woke == std::vector<int>{10, 25});
+}
+
+TEST_CASE("sleep(0) yields: tasks take turns") {
+  EventLoop loop;
+  std::vector<int> order;
+  loop.create_task(yield_and_note(loop, 1, order));
+  loop.create_task(yield_and_note(loop, 2, order));
+  loop.run_until_idle();
+  CHECK(order == std::vector<int>{10, 20, 11, 21, 12, 22});
+}
+
+TEST_CASE("real time: 20 rounds of 100 concurrent 5 ms sleeps take about 100 ms") {
+  // Precise wake-ups (a timerfd on Linux) keep 20 rounds near 20 x 5 ms; rounding every
+  // wake-up to whole milliseconds would add up to 20 ms.
+  EventLoop loop;
+  std::vector<int> woke;
+  auto start = std::chrono::steady_clock::now();
+  for (int round = 0; round < 20; ++round) {
+    std::vector<Task<void>> sleeps;
+    for (int id = 0; id < 100; ++id) sleeps.push_back(note_after(loop, 5ms, id, woke));
+    loop.run_until_complete(gather(loop, std::move(sleeps)));
+  }
+  auto wall = std::chrono::steady_clock::now() - start;
+  CHECK(woke.size() == 2000);
+  CHECK(wall >= 100ms);
+  CHECK(wall < 200ms);
+}
+
+TEST_CASE("a Future wakes every waiter, in order, at the loop's next turn") {
+  Tally tally;
+  EventLoop loop;
+  Future<int> future(loop, "answer");
+  CHECK_FALSE(future.done());
+  std::vector<Task<int>> waiters;
+  for (int i = 0; i < 3; ++i) waiters.push_back(wait_for_future(future, Counted(tally)));
+  loop.create_task(set_later(loop, future, 42));
+  CHECK(loop.run_until_complete(gather(loop, std::move(waiters))) == std::vector<int>{42, 42, 42});
+  CHECK(future.done());
+  CHECK(future.result() == 42);
+  CHECK_THROWS_AS(future.set_result(1), std::logic_error);
+  CHECK(tally.alive() == 0);
+  // Awaiting a future that is already done does not suspend.
+  CHECK(loop.run_until_complete(wait_for_future(future, Counted(tally))) == 42);
+}
+
+TEST_CASE("a Future's exception is rethrown in every waiter") {
+  Tally tally;
+  EventLoop loop;
+  Future<int> future(loop);
+  future.set_exception(std::make_exception_ptr(std::runtime_error("no answer")));
+  CHECK(future.failed());
+  CHECK_THROWS_WITH(loop.run_until_complete(wait_for_future(future, Counted(tally))), "no answer");
+  CHECK_THROWS_AS(future.set_result(1), std::logic_error);
+}
+
+TEST_CASE("run_until_complete refuses to wait forever for a task nothing can wake") {
+  Tally tally;
+  EventLoop loop;
+  Future<int> never(loop, "never");
+  CHECK_THROWS_AS(loop.run_until_complete(wait_for_future(never, Counted(tally))),
+                  std::logic_error);
+  CHECK(tally.alive() == 0);  // the task died suspended, and released its parameter
+}
+
+TEST_CASE("create_task: the loop owns the task, destroys it when it ends, logs its exception") {
+  std::ostringstream log;
+  VirtualClock clock;
+  EventLoop loop({.clock = &clock, .log = &log});
+  loop.create_task(fail_later(loop));
+  CHECK(loop.task_count() == 1);
+  loop.run_until_idle();
+  CHECK(loop.task_count() == 0);
+  CHECK(log.str().find("spawned and failed") != std::string::npos);
+}
+
+TEST_CASE("a loop destroyed with tasks still suspended destroys them, exactly once") {
+  Tally tally;
+  {
+    VirtualClock clock;
+    EventLoop loop({.clock = &clock});
+    for (int i = 0; i < 3; ++i) loop.create_task(sleep_forever(loop, Counted(tally)));
+    loop.run_once(0ms);
+    CHECK(loop.timer_count() == 3);
+    CHECK(tally.alive() == 3);
+  }
+  CHECK(tally.alive() == 0);
+}
+
+TEST_CASE("readable(): a coroutine sleeps until its socket has data, then the fd is unwatched") {
+  int fds[2];
+  REQUIRE(::socketpair(AF_UNIX, SOCK_STREAM, 0, fds) == 0);
+  common::Fd reader(fds[0]), writer(fds[1]);
+  for (auto kind :
+       {common::SelectorKind::epoll, common::SelectorKind::poll, common::SelectorKind::select}) {
+    CAPTURE(common::to_string(kind));
+    EventLoop loop({.selector = kind});
+    loop.create_task(write_later(loop, writer.get()));
+    CHECK(loop.run_until_complete(read_one(loop, reader.get())) == "x");
+    CHECK(loop.fd_count() == 0);
+    loop.run_until_idle();
+  }
+}
+
+TEST_CASE("--debug: a step that blocks longer than the threshold is reported, by name") {
+  std::ostringstream log;
+  EventLoop loop({.debug = true, .slow_step = 20ms, .log = &log});
+  Task<void> slow = block(30ms);
+  slow.set_name("make_tcp_request(7)");
+  Task<void> quick = block(0ms);
+  quick.set_name("quick(1)");
+  std::vector<Task<void>> both;
+  both.push_back(std::move(slow));
+  both.push_back(std::move(quick));
+  loop.run_until_complete(gather(loop, std::move(both)));
+  std::string text = log.str();
+  CHECK(text.find("make_tcp_request(7) ran for") != std::string::npos);
+  CHECK(text.find("without yielding") != std::string::npos);
+  CHECK(text.find("quick(1)") == std::string::npos);
+}
+
+TEST_CASE("--trace-loop: one line per step, suspension, resolved future and select wake-up") {
+  std::ostringstream log;
+  EventLoop loop({.trace = true, .log = &log});
+  Future<int> future(loop, "answer");
+  Tally tally;
+  std::vector<Task<int>> waiters;
+  waiters.push_back(wait_for_future(future, Counted(tally)));
+  waiters[0].set_name("waiter");
+  loop.create_task(set_later(loop, future, 1));
+  loop.run_until_complete(gather(loop, std::move(waiters)));
+  std::string text = log.str();
+  // Stage 3's format: "[  0.000123] step     waiter", the event padded to 9 columns.
+  CHECK(text.find("] step     waiter\n") != std::string::npos);
+  CHECK(text.find("] await    waiter waits for answer\n") != std::string::npos);
+  CHECK(text.find("] resolved answer -> waiter is ready\n") != std::string::npos);
+  CHECK(text.find("] select   woke after ") != std::string::npos);
+  CHECK(text.find("] return   waiter is done\n") != std::string::npos);
+}
