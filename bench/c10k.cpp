@@ -1,0 +1,358 @@
+// c10k.cpp: N concurrent requests (1,000 and 10,000) against a slow_server that answers
+// each after 1 s, for every client stage, for a thread per request, and for Python.
+//
+// Every client is the real binary, run as a child process against a fresh slow_server
+// child (--port 0 --delay 1). The kernel measures what the client cost when we reap it
+// (wait4): CPU time (user + system) and peak resident memory; the server's CPU time is
+// measured the same way when it is stopped. The selector backends are
+// then compared: poll and select hand the kernel the whole list of sockets on every
+// call, epoll does not; and select cannot watch a descriptor >= FD_SETSIZE at all.
+// Read docs/05-road-to-a-million.md for what the figures teach.
+#include <CLI/CLI.hpp>
+
+#include <algorithm>
+#include <cstdio>
+#include <iostream>
+#include <memory>
+
+#include "bench/child_process.hpp"
+#include "bench/machine.hpp"
+#include "bench/python_anchor.hpp"
+#include "bench/report.hpp"
+#include "common/net.hpp"
+#include "common/selector.hpp"
+
+namespace {
+
+struct Client {
+  std::string name;                  // "stage4_coroutines", "Python 3.11 asyncio"
+  std::string kind;                  // "C++" or "Python"
+  std::vector<std::string> command;  // the program and its own options
+  bool has_selector = false;         // takes --selector
+};
+
+// The client binaries this build has (their paths come from CMake).
+std::vector<Client> client_binaries() {
+  std::vector<Client> clients;
+#ifdef AIO_PATH_stage0_blocking
+  clients.push_back({"stage0_blocking --threads", "C++", {AIO_PATH_stage0_blocking, "--threads"}});
+#endif
+#ifdef AIO_PATH_stage1_callbacks
+  clients.push_back({"stage1_callbacks", "C++", {AIO_PATH_stage1_callbacks}, true});
+#endif
+#ifdef AIO_PATH_stage2_state_machine
+  clients.push_back({"stage2_state_machine", "C++", {AIO_PATH_stage2_state_machine}, true});
+#endif
+#ifdef AIO_PATH_stage3_generators
+  clients.push_back({"stage3_generators", "C++", {AIO_PATH_stage3_generators}, true});
+#endif
+#ifdef AIO_PATH_stage4_coroutines
+  clients.push_back({"stage4_coroutines", "C++", {AIO_PATH_stage4_coroutines}, true});
+#endif
+  return clients;
+}
+
+#ifdef AIO_PATH_slow_server
+const std::string default_server = AIO_PATH_slow_server;
+#else
+const std::string default_server;
+#endif
+
+struct Settings {
+  double delay = 1.0;
+  double timeout = 10.0;
+  std::string server = default_server;
+};
+
+// One client run: what it reported (--json) and what the kernel measured.
+struct C10kRun {
+  std::string client;
+  std::string kind;
+  std::string selector;  // "" for the client's default
+  int requests = 0;
+  bool reported = false;  // it printed its JSON report
+  int ok = 0;
+  double wall_seconds = 0;
+  double user_seconds = 0;    // CPU time in the program itself
+  double system_seconds = 0;  // and in the kernel on its behalf (the TCP stack, epoll...)
+  long peak_rss_bytes = 0;
+  double server_cpu_seconds = 0;  // the other side of the same connections
+  long listen_overflows = -1;     // SYNs dropped meanwhile, machine-wide (see machine.hpp)
+  std::string problem;            // why requests failed, or why it did not run
+
+  double cpu_seconds() const { return user_seconds + system_seconds; }
+};
+
+// A fresh slow_server child on a free port, stopped when this goes out of scope.
+class ServerProcess {
+ public:
+  ServerProcess(const Settings& settings)
+      : process_({settings.server, "--host", "127.0.0.1", "--port", "0", "--delay",
+                  std::to_string(settings.delay)}) {
+    // "listening on 127.0.0.1:41234": the port is after the last ':'.
+    auto line = process_.first_line(common::Seconds(10));
+    if (!line || line->rfind("listening on ", 0) != 0)
+      throw std::runtime_error("slow_server did not say where it listens");
+    port_ = line->substr(line->rfind(':') + 1);
+  }
+  const std::string& port() const { return port_; }
+  // Stops it (SIGTERM) and returns what it cost.
+  bench::ChildResult stop() { return process_.stop(); }
+
+ private:
+  bench::Child process_;
+  std::string port_;
+};
+
+// "9,000 failed, e.g. Request 12: timed out after 10 s"
+std::string failure_summary(const bench::json::Value& report) {
+  int failed = static_cast<int>(report["failed"].as_number());
+  for (const auto& result : report["results"].as_array()) {
+    if (!result["ok"].as_bool()) {
+      return bench::format_count(failed) + " failed, e.g. Request " +
+             std::to_string(static_cast<int>(result["id"].as_number())) + ": " +
+             result["error"].as_string();
+    }
+  }
+  return bench::format_count(failed) + " failed";
+}
+
+C10kRun run_client(const Client& client, int requests, const std::string& selector,
+                   const Settings& settings) {
+  C10kRun run;
+  run.client = client.name;
+  run.kind = client.kind;
+  run.selector = selector;
+  run.requests = requests;
+  std::cerr << "  " << client.name << (selector.empty() ? "" : " --selector " + selector)
+            << ", N = " << bench::format_count(requests) << "..." << std::flush;
+  try {
+    // [docs:bench-c10k-run]
+    ServerProcess server(settings);  // a fresh slow_server: --port 0 --delay 1
+    std::vector<std::string> command = client.command;
+    command.insert(command.end(), {"--host", "127.0.0.1", "--port", server.port(), "--requests",
+                                   std::to_string(requests), "--timeout",
+                                   std::to_string(settings.timeout), "--quiet", "--json"});
+    if (!selector.empty()) command.insert(command.end(), {"--selector", selector});
+
+    long overflows_before = bench::listen_overflows();
+    bench::ChildResult result =
+        bench::run_child(command, common::Seconds(settings.delay + settings.timeout + 60));
+    if (overflows_before >= 0) run.listen_overflows = bench::listen_overflows() - overflows_before;
+    run.user_seconds = result.user_seconds;  // from wait4's rusage
+    run.system_seconds = result.system_seconds;
+    run.server_cpu_seconds = server.stop().cpu_seconds();
+    run.peak_rss_bytes = result.peak_rss_bytes;
+    // [/docs]
+    run.wall_seconds = result.wall_seconds;
+    try {
+      bench::json::Value report = bench::json::parse(result.out);
+      run.reported = true;
+      run.ok = static_cast<int>(report["ok"].as_number());
+      run.wall_seconds = report["wall_seconds"].as_number();  // its own clock, without startup
+      if (run.ok < requests) run.problem = failure_summary(report);
+    } catch (const std::runtime_error&) {  // no report: it refused, or crashed
+      std::string said = bench::last_line(result.err);
+      run.problem = said.empty() ? result.how_it_ended() : said;
+    }
+  } catch (const std::runtime_error& error) {
+    run.problem = error.what();
+  }
+  std::cerr << " " << (run.problem.empty() ? bench::format_seconds(run.wall_seconds) : run.problem)
+            << "\n";
+  return run;
+}
+
+// "0.062 + 0.312 s": user + system CPU time.
+std::string cpu_text(const C10kRun& run) {
+  char text[48];
+  std::snprintf(text, sizeof text, "%.3f + %.3f s", run.user_seconds, run.system_seconds);
+  return text;
+}
+
+// Rows: client, N, ok, wall, CPU, peak RSS, server CPU; a problem goes into a numbered note.
+std::string runs_table(const std::vector<C10kRun>& runs, bool with_selector) {
+  std::vector<std::string> headers{"client"};
+  if (with_selector) headers.push_back("selector");
+  headers.insert(headers.end(),
+                 {"N", "ok", "wall", "CPU user + sys", "peak RSS", "server CPU", "SYNs dropped"});
+  bench::Table table(headers);
+  for (const C10kRun& run : runs) {
+    std::vector<std::string> cells{run.client};
+    if (with_selector) cells.push_back(run.selector.empty() ? "default" : run.selector);
+    cells.push_back(bench::format_count(run.requests));
+    if (!run.reported) {
+      cells.push_back("did not run " +
+                      table.note(run.client + (with_selector ? " --selector " + run.selector : "") +
+                                 ", N = " + bench::format_count(run.requests) + ": " +
+                                 run.problem));
+      table.add_row(cells);
+      continue;
+    }
+    std::string ok = bench::format_count(run.ok);
+    if (!run.problem.empty()) ok += " " + table.note(run.client + ": " + run.problem);
+    cells.insert(cells.end(),
+                 {ok, bench::format_seconds(run.wall_seconds), cpu_text(run),
+                  bench::format_bytes(static_cast<double>(run.peak_rss_bytes)),
+                  bench::format_seconds(run.server_cpu_seconds),
+                  run.listen_overflows < 0 ? "-" : bench::format_count(run.listen_overflows)});
+    table.add_row(cells);
+  }
+  return table.str();
+}
+
+const C10kRun* find(const std::vector<C10kRun>& runs, const std::string& prefix, int requests) {
+  for (const C10kRun& run : runs)
+    if (run.client.rfind(prefix, 0) == 0 && run.requests == requests && run.selector.empty())
+      return &run;
+  return nullptr;
+}
+
+std::vector<bench::Target> check_targets(const std::vector<C10kRun>& runs) {
+  std::vector<bench::Target> targets;
+  const C10kRun* stage4 = find(runs, "stage4_coroutines", 10'000);
+  bool measured = stage4 && stage4->reported;
+  targets.push_back({"stage 4, N = 10,000: all ok",
+                     measured ? bench::format_count(stage4->ok) + " ok" : "not measured",
+                     "10,000 ok", measured && stage4->ok == 10'000});
+  targets.push_back({"stage 4, N = 10,000: wall",
+                     measured ? bench::format_seconds(stage4->wall_seconds) : "not measured",
+                     "<= 1.400 s", measured && stage4->wall_seconds <= 1.4});
+  for (const char* python : {"asyncio", "uvloop"}) {
+    const C10kRun* other = nullptr;
+    for (const C10kRun& run : runs)
+      if (run.kind == "Python" && run.client.ends_with(python) && run.requests == 10'000)
+        other = &run;
+    bool both = measured && other && other->reported;
+    targets.push_back({std::string("stage 4, N = 10,000: CPU below ") + python + "'s",
+                       measured ? bench::format_seconds(stage4->cpu_seconds()) : "not measured",
+                       "< " + (both ? bench::format_seconds(other->cpu_seconds())
+                                    : std::string(python) + " (not measured)"),
+                       both && stage4->cpu_seconds() < other->cpu_seconds()});
+  }
+  return targets;
+}
+
+bench::json::Value runs_json(const std::vector<C10kRun>& runs) {
+  bench::json::Array array;
+  for (const C10kRun& run : runs) {
+    auto text_or_null = [](const std::string& text) {
+      return text.empty() ? std::nullopt : std::optional(text);
+    };
+    bench::json::Value value = bench::json::Object{{"client", run.client},
+                                                   {"kind", run.kind},
+                                                   {"selector", text_or_null(run.selector)},
+                                                   {"requests", run.requests},
+                                                   {"reported", run.reported},
+                                                   {"ok", run.ok},
+                                                   {"wall_seconds", run.wall_seconds},
+                                                   {"cpu_seconds", run.cpu_seconds()},
+                                                   {"user_seconds", run.user_seconds},
+                                                   {"system_seconds", run.system_seconds},
+                                                   {"peak_rss_bytes", run.peak_rss_bytes},
+                                                   {"server_cpu_seconds", run.server_cpu_seconds},
+                                                   {"listen_overflows", run.listen_overflows},
+                                                   {"problem", text_or_null(run.problem)}};
+    array.push_back(value);
+  }
+  return array;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"N concurrent requests against slow_server, for every client", "c10k"};
+  Settings settings;
+  std::vector<int> request_counts{1'000, 10'000};
+  int selector_requests = 1'000;
+  int selector_large = 10'000;
+  std::vector<std::string> only;
+  std::string results;
+  bench::PythonOptions python;
+  python.scripts_dir = AIO_BENCH_PYTHON_DIR;
+  app.add_option("--requests", request_counts, "The numbers of concurrent requests N")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
+  app.add_option("--selector-requests", selector_requests,
+                 "N for comparing epoll, poll and select on stages 1-4 (0: skip)")
+      ->capture_default_str();
+  app.add_option("--selector-large", selector_large,
+                 "N for poll and select on stages 1-4, past FD_SETSIZE (0: skip)")
+      ->capture_default_str();
+  app.add_option("--delay", settings.delay, "The server's delay, seconds")->capture_default_str();
+  app.add_option("--timeout", settings.timeout, "Each request's --timeout, seconds")
+      ->capture_default_str();
+  app.add_option("--clients", only, "Only the clients whose names start with these");
+  app.add_option("--server", settings.server, "The slow_server binary")->capture_default_str();
+  app.add_option("--results", results, "Write the figures into this JSON file (its c10k section)");
+  bench::add_python_options(app, python);
+  CLI11_PARSE(app, argc, argv);
+
+  bench::Machine machine = bench::read_machine();
+  // 10,000 connections are 10,000 descriptors in the client (and as many in the server):
+  // children inherit the limit we raise here.
+  rlim_t open_files = common::raise_open_file_limit();
+  std::cout << bench::header("c10k: N concurrent requests, server delay " +
+                                 bench::format_seconds(settings.delay),
+                             machine)
+            << "open files per process: " << open_files << "\n"
+            << std::flush;
+  if (settings.server.empty()) {
+    std::cerr << "c10k: slow_server is not in this build (give --server PATH)\n";
+    return 1;
+  }
+
+  std::vector<Client> clients = client_binaries();
+  std::vector<std::string> notes;
+  for (const bench::PythonEngine& engine : bench::find_python_engines(python, notes))
+    clients.push_back(
+        {engine.name, "Python", bench::python_command(python, engine, "c10k_client.py", {})});
+  auto wanted = [&](const Client& client) {
+    return only.empty() || std::any_of(only.begin(), only.end(), [&](const std::string& prefix) {
+             return client.name.rfind(prefix, 0) == 0;
+           });
+  };
+
+  std::vector<C10kRun> runs;
+  for (int requests : request_counts)
+    for (const Client& client : clients)
+      if (wanted(client)) runs.push_back(run_client(client, requests, "", settings));
+
+  std::vector<C10kRun> selector_runs;
+  for (const Client& client : clients) {
+    if (!client.has_selector || !wanted(client)) continue;
+    using common::SelectorKind;
+    for (SelectorKind kind : {SelectorKind::epoll, SelectorKind::poll, SelectorKind::select})
+      if (selector_requests > 0 && common::selector_available(kind))
+        selector_runs.push_back(
+            run_client(client, selector_requests, std::string(common::to_string(kind)), settings));
+    if (selector_large > 0)
+      for (const char* selector : {"poll", "select"})
+        selector_runs.push_back(run_client(client, selector_large, selector, settings));
+  }
+
+  std::cout << "\nevery client, its default selector:\n" << runs_table(runs, false);
+  std::cout
+      << "  (SYNs dropped: TcpExt ListenOverflows while the client ran, machine-wide: a full\n"
+         "   accept queue dropped a connection's SYN, and TCP retried it 1 s later)\n";
+  for (const std::string& note : notes) std::cout << "  " << note << "\n";
+  if (!selector_runs.empty())
+    std::cout << "\nthe selector backends:\n" << runs_table(selector_runs, true);
+
+  std::vector<bench::Target> targets;
+  bool full_run = settings.delay == 1.0 && std::find(request_counts.begin(), request_counts.end(),
+                                                     10'000) != request_counts.end();
+  if (full_run) {
+    targets = check_targets(runs);
+    std::cout << "\ntargets:\n" << bench::format_targets(targets);
+  }
+
+  bench::save_results(results, "c10k",
+                      bench::json::Object{{"delay_seconds", settings.delay},
+                                          {"load_average", machine.load_average},
+                                          {"runs", runs_json(runs)},
+                                          {"selector_runs", runs_json(selector_runs)},
+                                          {"targets", bench::targets_json(targets)}},
+                      machine);
+  return 0;
+}

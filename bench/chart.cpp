@@ -1,0 +1,258 @@
+// chart.cpp: bench_chart draws build/bench/results.json (written by sleep_table, million
+// and c10k) as one SVG, the chart docs/05-road-to-a-million.md shows, and prints every
+// target of the run with met / not met.
+//
+//   bench_chart --results build/bench/results.json --svg build/bench/road-to-a-million.svg
+#include <CLI/CLI.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include "bench/json.hpp"
+#include "bench/report.hpp"
+#include "bench/svg.hpp"
+
+namespace {
+
+using bench::json::Value;
+
+// One color per engine, the same in every panel.
+std::string color_of(const std::string& name) {
+  struct Pick {
+    const char* prefix;
+    const char* color;
+  };
+  static const Pick picks[] = {
+      {"ideal", "#888888"},
+      {"article: Python threading", "#f4a259"},
+      {"article: Python asyncio", "#8ab6e6"},
+      {"threads", "#e07a1f"},
+      {"stage0", "#e07a1f"},
+      {"stage1", "#b5651d"},
+      {"stage2", "#c44e52"},
+      {"stage 3", "#8c61c9"},
+      {"stage3", "#8c61c9"},
+      {"stage 4", "#1a9e4b"},
+      {"stage4", "#1a9e4b"},
+      {"Python", "#2466b3"},
+  };
+  if (name.find("uvloop") != std::string::npos) return "#17a5b8";
+  for (const Pick& pick : picks)
+    if (name.rfind(pick.prefix, 0) == 0) return pick.color;
+  return "#444444";
+}
+
+std::string short_number(double value) {
+  char text[32];
+  std::snprintf(text, sizeof text, value >= 100 ? "%.0f" : value >= 10 ? "%.1f" : "%.3g", value);
+  return text;
+}
+
+// Panel 1: seconds against C, both on log scales.
+double draw_sleep_table(bench::Svg& svg, const Value& table, double top) {
+  const double left = 80, right = 620, plot_top = top + 60, bottom = top + 400;
+  // Both axes span whole decades around what was measured.
+  double fewest = 1e300, most = 0, fastest = 1e300, slowest = 0;
+  for (const Value& c : table["concurrency"].as_array()) {
+    fewest = std::min(fewest, c.as_number());
+    most = std::max(most, c.as_number());
+  }
+  for (const Value& engine : table["engines"].as_array()) {
+    for (const Value& run : engine["runs"].as_array()) {
+      if (!run["finished"].as_bool()) continue;
+      fastest = std::min(fastest, run["seconds"].as_number());
+      slowest = std::max(slowest, run["seconds"].as_number());
+    }
+  }
+  if (slowest == 0) fastest = slowest = 1;
+  bench::LogScale x{fewest / 1.4, most * 1.4, left, right};
+  bench::LogScale y{std::pow(10, std::floor(std::log10(fastest))),
+                    std::pow(10, std::ceil(std::log10(slowest))), bottom, plot_top};
+  svg.text(20, top + 25,
+           "The article's experiment: " +
+               bench::format_count(static_cast<long long>(table["tasks"].as_number())) +
+               " sleeps of " + short_number(table["sleep_ms"].as_number()) +
+               " ms by C concurrent workers",
+           17, "start", "#222", true);
+  svg.text(20, top + 45, "wall seconds (log scale); lower is better; x: did not finish", 12,
+           "start", "#555");
+  for (double seconds = y.low; seconds <= y.high * 1.01; seconds *= 10) {
+    char label[32];
+    std::snprintf(label, sizeof label, "%g s", seconds);
+    svg.line(left, y(seconds), right, y(seconds), "#e5e5e5");
+    svg.text(left - 8, y(seconds) + 4, label, 11, "end", "#555");
+  }
+  for (const Value& c : table["concurrency"].as_array()) {
+    svg.line(x(c.as_number()), plot_top, x(c.as_number()), bottom, "#e5e5e5");
+    svg.text(x(c.as_number()), bottom + 18,
+             "C = " + bench::format_count(static_cast<long long>(c.as_number())), 11, "middle",
+             "#555");
+  }
+  double legend_y = plot_top;
+  for (const Value& engine : table["engines"].as_array()) {
+    std::string name = engine["name"].as_string();
+    std::string kind = engine["kind"].as_string();
+    std::string color = color_of(name);
+    std::vector<std::pair<double, double>> points;
+    for (const Value& run : engine["runs"].as_array()) {
+      double px = x(run["concurrency"].as_number());
+      if (!run["finished"].as_bool()) {
+        svg.text(px, plot_top - 4, "x", 16, "middle", color, true);
+        continue;
+      }
+      points.emplace_back(px, y(run["seconds"].as_number()));
+      svg.circle(px, y(run["seconds"].as_number()), kind == "article" ? 2.5 : 3.5, color);
+    }
+    bool thin = kind == "ideal" || kind == "article";
+    svg.polyline(points, color, name.rfind("stage 4", 0) == 0 ? 3 : thin ? 1.5 : 2, thin);
+    svg.line(right + 25, legend_y, right + 55, legend_y, color, 3, thin);
+    svg.text(right + 62, legend_y + 4, name, 12);
+    legend_y += 20;
+  }
+  return bottom + 40;
+}
+
+struct Bar {
+  std::string label;
+  double value;      // < 0: no bar, `note` instead
+  std::string note;  // printed after the bar
+};
+
+// Horizontal bars, one per row, on a linear scale from 0.
+double draw_bars(bench::Svg& svg, double left, double top, double width, const std::string& title,
+                 const std::vector<Bar>& bars) {
+  svg.text(left, top, title, 13, "start", "#222", true);
+  double most = 0;
+  for (const Bar& bar : bars) most = std::max(most, bar.value);
+  bench::LinearScale scale{0, most > 0 ? most : 1, left + 170, left + width - 90};
+  double y = top + 14;
+  for (const Bar& bar : bars) {
+    svg.text(left + 162, y + 12, bar.label, 12, "end");
+    if (bar.value >= 0) {
+      svg.rect(left + 170, y, std::max(1.0, scale(bar.value) - (left + 170)), 16,
+               color_of(bar.label));
+      svg.text(scale(bar.value) + 6, y + 12, bar.note, 11, "start", "#333");
+    } else {
+      svg.text(left + 170, y + 12, bar.note, 11, "start", "#b00");
+    }
+    y += 22;
+  }
+  return y;
+}
+
+double draw_million(bench::Svg& svg, const Value& million, double top) {
+  svg.text(20, top + 10,
+           bench::format_count(static_cast<long long>(million["tasks"].as_number())) +
+               " concurrent tasks, each sleeping " +
+               short_number(million["sleep_ms"].as_number() / 1000) + " s, on one thread",
+           17, "start", "#222", true);
+  std::vector<Bar> wall, memory;
+  for (const Value& engine : million["engines"].as_array()) {
+    std::string name = engine["name"].as_string();
+    if (!engine["finished"].as_bool()) {
+      std::string reason = engine["reason"].as_string();
+      std::string shown =
+          reason.substr(0, reason.find(" ("));  // "impossible: pid_max 32,768 allows..."
+      wall.push_back({name, -1, shown.size() > 60 ? shown.substr(0, 57) + "..." : shown});
+      memory.push_back({name, -1, "-"});
+      continue;
+    }
+    double seconds = engine["wall_seconds"].as_number();
+    double rss = engine["peak_rss_bytes"].as_number();
+    wall.push_back({name, seconds, bench::format_seconds(seconds)});
+    memory.push_back({name, rss, bench::format_bytes(rss)});
+  }
+  double end = draw_bars(svg, 20, top + 40, 460, "wall time", wall);
+  draw_bars(svg, 490, top + 40, 460, "peak resident memory", memory);
+  return end + 20;
+}
+
+double draw_c10k(bench::Svg& svg, const Value& c10k, double top) {
+  double most = 0;
+  for (const Value& run : c10k["runs"].as_array())
+    most = std::max(most, run["requests"].as_number());
+  svg.text(20, top + 10,
+           bench::format_count(static_cast<long long>(most)) +
+               " concurrent requests, server delay " +
+               short_number(c10k["delay_seconds"].as_number()) + " s: what each client costs",
+           17, "start", "#222", true);
+  std::vector<Bar> cpu, wall;
+  for (const Value& run : c10k["runs"].as_array()) {
+    if (run["requests"].as_number() != most) continue;
+    std::string name = run["client"].as_string();
+    if (!run["reported"].as_bool()) {
+      cpu.push_back({name, -1, "did not run"});
+      wall.push_back({name, -1, "did not run"});
+      continue;
+    }
+    std::string ok =
+        run["problem"].is_null()
+            ? ""
+            : " (" + bench::format_count(static_cast<long long>(run["ok"].as_number())) + " ok)";
+    cpu.push_back({name, run["cpu_seconds"].as_number(),
+                   short_number(run["cpu_seconds"].as_number()) + " s"});
+    wall.push_back({name, run["wall_seconds"].as_number(),
+                    bench::format_seconds(run["wall_seconds"].as_number()) + ok});
+  }
+  double end = draw_bars(svg, 20, top + 40, 460, "client CPU time (user + system)", cpu);
+  draw_bars(svg, 490, top + 40, 460, "wall time", wall);
+  return end + 20;
+}
+
+// Every target in the file, and how many were met.
+int print_targets(const Value& results) {
+  int met = 0, total = 0;
+  for (const char* section : {"sleep_table", "million", "c10k"}) {
+    for (const Value& target : results[section]["targets"].as_array()) {
+      ++total;
+      met += target["met"].as_bool();
+      std::cout << (target["met"].as_bool() ? "  met      " : "  NOT MET  ") << section << ": "
+                << target["what"].as_string() << ": " << target["figure"].as_string() << " (target "
+                << target["goal"].as_string() << ")\n";
+    }
+  }
+  std::cout << met << " of " << total << " targets met\n";
+  return total - met;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"Draws results.json as an SVG chart and lists the targets", "bench_chart"};
+  std::string results_path = "build/bench/results.json";
+  std::string svg_path = "build/bench/road-to-a-million.svg";
+  app.add_option("--results", results_path, "The JSON file the benchmarks wrote")
+      ->capture_default_str();
+  app.add_option("--svg", svg_path, "Where to write the chart")->capture_default_str();
+  CLI11_PARSE(app, argc, argv);
+
+  std::ifstream in(results_path);
+  if (!in) {
+    std::cerr << "bench_chart: cannot read " << results_path << "\n";
+    return 1;
+  }
+  std::ostringstream text;
+  text << in.rdbuf();
+  Value results = bench::json::parse(text.str());
+
+  bench::Svg svg(960);
+  double y = 10;
+  if (results["sleep_table"].is_object()) y = draw_sleep_table(svg, results["sleep_table"], y);
+  if (results["million"].is_object()) y = draw_million(svg, results["million"], y);
+  if (results["c10k"].is_object()) y = draw_c10k(svg, results["c10k"], y);
+  const Value& machine = results["machine"];
+  svg.text(20, y + 10,
+           "measured on " + short_number(machine["cores"].as_number()) + " cores (" +
+               machine["cpu"].as_string() + "), " +
+               bench::format_bytes(machine["ram_bytes"].as_number()) + " RAM, " +
+               machine["kernel"].as_string() + "; bench/ in this repository",
+           11, "start", "#777");
+  std::ofstream(svg_path) << svg.str();
+  std::cout << "chart: " << svg_path << "\ntargets of this run:\n";
+  print_targets(results);
+  return 0;
+}

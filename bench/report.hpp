@@ -1,0 +1,57 @@
+// report.hpp: how every benchmark shows what it measured: text tables (with numbered
+// notes saying why a run did not finish), targets marked met / not met, and the
+// sections of results.json that bench_chart draws.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "bench/json.hpp"
+#include "bench/machine.hpp"
+
+namespace bench {
+
+class Table {
+ public:
+  explicit Table(std::vector<std::string> headers);
+  // Cells are right-aligned (figures), except in the first column (the row's name) and
+  // in columns made left-aligned here (words).
+  void align_left(std::size_t column);
+  void add_row(std::vector<std::string> cells);
+  // Adds a numbered note below the table and returns its marker, "[2]".
+  std::string note(const std::string& text);
+  std::string str() const;
+
+ private:
+  std::vector<std::string> headers_;
+  std::vector<bool> left_;
+  std::vector<std::vector<std::string>> rows_;
+  std::vector<std::string> notes_;
+};
+
+// A goal from the issue, beside the figure measured for it.
+struct Target {
+  std::string what;    // "stage 4, C = 100"
+  std::string figure;  // "10.041 s"
+  std::string goal;    // "<= 10.200 s (ideal + 2 %)"
+  bool met = false;
+  json::Value to_json() const;
+};
+// One line each: "  met      stage 4, C = 100: 10.041 s (target <= 10.200 s)".
+std::string format_targets(const std::vector<Target>& targets);
+json::Value targets_json(const std::vector<Target>& targets);
+
+// "10.041 s"
+std::string format_seconds(double seconds);
+// "100,000"
+std::string format_count(long long count);
+
+// The title and the machine, printed first by every benchmark.
+std::string header(const std::string& title, const Machine& machine);
+
+// Writes `section` of the JSON object in `path` (other sections are kept, so the three
+// benchmarks fill one file), with "machine" updated. Does nothing when path is empty.
+void save_results(const std::string& path, const std::string& section, json::Value value,
+                  const Machine& machine);
+
+}  // namespace bench

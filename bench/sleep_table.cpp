@@ -1,0 +1,257 @@
+// sleep_table.cpp: the article's last table, reproduced and extended.
+//
+// 100,000 tasks that each sleep 10 ms, run by C concurrent workers (C = 100, 1,000,
+// 10,000, 100,000). Engines: one std::thread per worker, the stage 3 runtime (hand-rolled
+// generators), the stage 4 runtime (C++20 coroutines), and Python's asyncio and uvloop
+// measured in the same run. The article's own figures and the ideal (tasks / C x 10 ms)
+// stand beside them, and the targets are checked at the end.
+//
+// Read docs/05-road-to-a-million.md for what the figures teach.
+#include <CLI/CLI.hpp>
+
+#include <functional>
+#include <iostream>
+#include <map>
+#include <optional>
+
+#include "bench/machine.hpp"
+#include "bench/python_anchor.hpp"
+#include "bench/report.hpp"
+#include "bench/sleep_engines.hpp"
+#include "bench/thread_engine.hpp"
+
+namespace {
+
+using bench::SleepRun;
+using bench::SleepWork;
+
+// One row of the table: a run per concurrency (nullopt: not measured at that C).
+struct EngineRow {
+  std::string name;
+  std::string kind;  // "ideal", "article", "C++" or "Python": how the chart draws it
+  std::map<int, SleepRun> runs;
+};
+
+// The article's figures (seconds; nullopt: "did not finish").
+struct ArticleFigure {
+  int concurrency;
+  std::optional<double> threading, asyncio;
+};
+constexpr ArticleFigure article[] = {
+    {100, 11.834, 11.345}, {1'000, 1.245, 1.139}, {10'000, {}, 0.293}, {100'000, {}, 0.693}};
+
+bool is_articles_experiment(const SleepWork& work) {
+  return work.tasks == 100'000 && work.sleep == std::chrono::milliseconds(10);
+}
+
+std::vector<EngineRow> reference_rows(const SleepWork& work, const std::vector<int>& concurrency) {
+  EngineRow ideal{"ideal (tasks / C x sleep)", "ideal", {}};
+  for (int c : concurrency) {
+    SleepWork at_c = work;
+    at_c.concurrency = c;
+    ideal.runs[c] = {true, at_c.ideal_seconds(), ""};
+  }
+  std::vector<EngineRow> rows{ideal};
+  if (!is_articles_experiment(work)) return rows;
+  EngineRow threading{"article: Python threading", "article", {}};
+  EngineRow asyncio{"article: Python asyncio", "article", {}};
+  for (const ArticleFigure& figure : article) {
+    auto as_run = [](std::optional<double> seconds) {
+      return seconds ? SleepRun{true, *seconds, ""} : SleepRun{false, 0, "as the article reports"};
+    };
+    threading.runs[figure.concurrency] = as_run(figure.threading);
+    asyncio.runs[figure.concurrency] = as_run(figure.asyncio);
+  }
+  return {ideal, threading, asyncio};
+}
+
+EngineRow measure(const std::string& name, const SleepWork& work,
+                  const std::vector<int>& concurrency,
+                  const std::function<SleepRun(const SleepWork&)>& engine) {
+  EngineRow row{name, "C++", {}};
+  for (int c : concurrency) {
+    SleepWork at_c = work;
+    at_c.concurrency = c;
+    std::cerr << "  " << name << ", C = " << bench::format_count(c) << "..." << std::flush;
+    row.runs[c] = engine(at_c);
+    std::cerr << " "
+              << (row.runs[c].finished ? bench::format_seconds(row.runs[c].seconds)
+                                       : "did not finish")
+              << "\n";
+  }
+  return row;
+}
+
+EngineRow measure_python(const bench::PythonOptions& options, const bench::PythonEngine& engine,
+                         const SleepWork& work, const std::vector<int>& concurrency) {
+  EngineRow row{engine.name, "Python", {}};
+  std::vector<std::string> arguments{"--tasks",      std::to_string(work.tasks),
+                                     "--sleep-ms",   std::to_string(work.sleep.count()),
+                                     "--time-limit", std::to_string(work.time_limit.count()),
+                                     "--concurrency"};
+  for (int c : concurrency) arguments.push_back(std::to_string(c));
+  std::cerr << "  " << engine.name << ", every C..." << std::flush;
+  auto limit = work.time_limit * static_cast<double>(concurrency.size() + 1);
+  try {
+    bench::json::Value answer =
+        bench::run_python_anchor(options, engine, "sleep_table.py", arguments, limit);
+    for (const auto& run : answer["rows"].as_array()) {
+      row.runs[static_cast<int>(run["concurrency"].as_number())] = {
+          run["finished"].as_bool(), run["seconds"].as_number(), run["reason"].as_string()};
+    }
+    std::cerr << " done\n";
+  } catch (const std::exception& error) {
+    for (int c : concurrency) row.runs[c] = {false, 0, error.what()};
+    std::cerr << " failed: " << error.what() << "\n";
+  }
+  return row;
+}
+
+std::string cell(bench::Table& table, const EngineRow& row, int concurrency) {
+  auto found = row.runs.find(concurrency);
+  if (found == row.runs.end()) return "-";
+  const SleepRun& run = found->second;
+  if (run.finished) return bench::format_seconds(run.seconds);
+  if (row.kind == "article") return "did not finish";
+  return "did not finish " +
+         table.note(row.name + " at C = " + bench::format_count(concurrency) + ": " + run.reason);
+}
+
+const SleepRun* find_run(const std::vector<EngineRow>& rows, const std::string& kind_prefix,
+                         int concurrency) {
+  for (const EngineRow& row : rows) {
+    if (row.name.rfind(kind_prefix, 0) != 0) continue;
+    auto found = row.runs.find(concurrency);
+    if (found != row.runs.end() && found->second.finished) return &found->second;
+  }
+  return nullptr;
+}
+
+// The targets for the stage 4 runtime, and stage 3 within 2x of stage 4.
+std::vector<bench::Target> check_targets(const std::vector<EngineRow>& rows,
+                                         const SleepWork& work) {
+  std::vector<bench::Target> targets;
+  for (int c : {100, 1'000, 10'000, 100'000}) {
+    SleepWork at_c = work;
+    at_c.concurrency = c;
+    double goal = c <= 1'000 ? 1.02 * at_c.ideal_seconds() : c == 10'000 ? 0.12 : 0.06;
+    std::string what = "stage 4, C = " + bench::format_count(c);
+    std::string goal_text =
+        "<= " + bench::format_seconds(goal) + (c <= 1'000 ? " (ideal + 2 %)" : "");
+    const SleepRun* stage4 = find_run(rows, "stage 4", c);
+    targets.push_back(stage4 ? bench::Target{what, bench::format_seconds(stage4->seconds),
+                                             goal_text, stage4->seconds <= goal}
+                             : bench::Target{what, "not measured", goal_text, false});
+  }
+  for (int c : {100, 1'000, 10'000, 100'000}) {
+    const SleepRun* stage3 = find_run(rows, "stage 3", c);
+    const SleepRun* stage4 = find_run(rows, "stage 4", c);
+    std::string what = "stage 3 / stage 4, C = " + bench::format_count(c);
+    if (!stage3 || !stage4) {
+      targets.push_back({what, "not measured", "<= 2x", false});
+      continue;
+    }
+    double ratio = stage3->seconds / stage4->seconds;
+    char figure[32];
+    std::snprintf(figure, sizeof figure, "%.2fx", ratio);
+    targets.push_back({what, figure, "<= 2x", ratio <= 2.0});
+  }
+  return targets;
+}
+
+bench::json::Value to_json(const std::vector<EngineRow>& rows, const SleepWork& work,
+                           const std::vector<int>& concurrency,
+                           const std::vector<bench::Target>& targets,
+                           const bench::Machine& machine) {
+  bench::json::Array engines;
+  for (const EngineRow& row : rows) {
+    bench::json::Array runs;
+    for (const auto& [c, run] : row.runs) {
+      runs.push_back(
+          bench::json::Object{{"concurrency", c},
+                              {"finished", run.finished},
+                              {"seconds", run.finished ? std::optional(run.seconds) : std::nullopt},
+                              {"reason", run.finished ? std::nullopt : std::optional(run.reason)}});
+    }
+    engines.push_back(bench::json::Object{{"name", row.name}, {"kind", row.kind}, {"runs", runs}});
+  }
+  bench::json::Array levels(concurrency.begin(), concurrency.end());
+  return bench::json::Object{
+      {"tasks", work.tasks},   {"sleep_ms", static_cast<long>(work.sleep.count())},
+      {"concurrency", levels}, {"load_average", machine.load_average},
+      {"engines", engines},    {"targets", bench::targets_json(targets)}};
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"The article's table: tasks that each sleep, run by C concurrent workers",
+               "sleep_table"};
+  SleepWork work;
+  int sleep_ms = 10;
+  double time_limit = 60;
+  std::vector<int> concurrency{100, 1'000, 10'000, 100'000};
+  std::size_t thread_cap_override = 0;
+  std::string results;
+  bench::PythonOptions python;
+  python.scripts_dir = AIO_BENCH_PYTHON_DIR;
+  app.add_option("--tasks", work.tasks, "How many sleeps in all")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
+  app.add_option("--sleep-ms", sleep_ms, "How long each sleep is")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
+  app.add_option("--concurrency", concurrency, "The numbers of workers C")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
+  app.add_option("--time-limit", time_limit, "Seconds before a run counts as not finished")
+      ->capture_default_str();
+  app.add_option("--thread-cap", thread_cap_override,
+                 "Start at most this many threads (default: from the machine's limits)");
+  app.add_option("--results", results,
+                 "Write the figures into this JSON file (its sleep_table section)");
+  bench::add_python_options(app, python);
+  CLI11_PARSE(app, argc, argv);
+  work.sleep = std::chrono::milliseconds(sleep_ms);
+  work.time_limit = common::Seconds(time_limit);
+
+  bench::Machine machine = bench::read_machine();
+  bench::ThreadCap cap =
+      thread_cap_override > 0 ? bench::thread_cap(thread_cap_override) : bench::thread_cap(machine);
+  std::cout << bench::header("sleep_table: " + bench::format_count(work.tasks) + " tasks x " +
+                                 std::to_string(sleep_ms) + " ms sleep, C concurrent workers",
+                             machine)
+            << std::flush;
+
+  std::vector<EngineRow> rows = reference_rows(work, concurrency);
+  rows.push_back(measure("threads (std::thread)", work, concurrency,
+                         [&](const SleepWork& w) { return bench::run_sleep_threads(w, cap); }));
+  for (const bench::SleepEngine& engine : bench::sleep_engines())
+    rows.push_back(measure(engine.name, work, concurrency, engine.run));
+  std::vector<std::string> notes;
+  for (const bench::PythonEngine& engine : bench::find_python_engines(python, notes))
+    rows.push_back(measure_python(python, engine, work, concurrency));
+
+  std::vector<std::string> headers{"engine"};
+  for (int c : concurrency) headers.push_back("C = " + bench::format_count(c));
+  bench::Table table(headers);
+  for (const EngineRow& row : rows) {
+    std::vector<std::string> cells{row.name};
+    for (int c : concurrency) cells.push_back(cell(table, row, c));
+    table.add_row(cells);
+  }
+  for (const std::string& note : notes) table.note(note);
+  std::cout << "\n" << table.str();
+
+  std::vector<bench::Target> targets;
+  if (is_articles_experiment(work)) {
+    targets = check_targets(rows, work);
+    std::cout << "\ntargets:\n" << bench::format_targets(targets);
+  } else {
+    std::cout
+        << "\n(targets are checked on the article's experiment: --tasks 100000 --sleep-ms 10)\n";
+  }
+  bench::save_results(results, "sleep_table", to_json(rows, work, concurrency, targets, machine),
+                      machine);
+  return 0;
+}
