@@ -1,0 +1,35 @@
+// client.hpp: stage 4's client, as main.cpp and the tests call it.
+#pragma once
+
+#include <iosfwd>
+#include <string>
+
+#include "common/client_options.hpp"
+#include "common/net.hpp"
+#include "common/run_report.hpp"
+#include "stage4_coroutines/event_loop.hpp"
+#include "stage4_coroutines/task.hpp"
+
+namespace stage4 {
+
+// Stage 4's own command-line options (main.cpp adds them to the shared ones).
+struct Flags {
+  bool sequential = false;            // --sequential: await each request in turn (anti-pattern)
+  double blocking_sleep_seconds = 0;  // --blocking-sleep S: each request first blocks the
+                                      //   thread S seconds (anti-pattern: the loop stalls)
+  double sleep_seconds = 0;           // --sleep S: each request first co_awaits sleep(S)
+  bool debug = false;                 // --debug: warn about steps slower than 100 ms
+  bool trace_loop = false;            // --trace-loop: one stderr line per loop event
+  std::ostream* log = nullptr;        // where those lines go (nullptr: std::cerr)
+};
+
+// Sends options.requests requests at once (or one after another with --sequential),
+// reporting each one's start and outcome to `report`. Throws what is not one request's
+// fault (select() refusing an fd >= FD_SETSIZE), after the other requests have ended.
+void run(const common::ClientOptions& options, common::RunReport& report, const Flags& flags = {});
+
+// One request: connect, send "Request <id>\n", read the response line. Throws
+// RequestError (socket_ops.hpp) or common::NetError when it fails.
+Task<std::string> make_tcp_request(EventLoop& loop, const common::Address& address, int id);
+
+}  // namespace stage4
