@@ -94,6 +94,7 @@ void make_tcp_request(const Shared& shared, int id) {
     if (int error = common::connect_result(sock->get()); error != 0) {
       return fail(errors::connect_failed(shared.address, error));  // e.g. refused
     }
+    shared.report.request_connected(id);  // a mark for --trace
     auto framer = std::make_shared<common::LineFramer>(errors::max_response_bytes);
     // [/docs]
 
@@ -112,6 +113,7 @@ void make_tcp_request(const Shared& shared, int id) {
         case common::IoStatus::ok:
           break;
       }
+      shared.report.response_started(id);  // only the first call counts
       framer->feed({buffer.data(), received.bytes});
       if (auto line = framer->next_line()) {
         close();
@@ -130,13 +132,14 @@ void make_tcp_request(const Shared& shared, int id) {
     // one (say, a second request) would nest here, one level deeper, with its own error
     // checks and its own captures.
     auto unsent = std::make_shared<std::string>(common::protocol::request_line(id));
-    auto send_request = [&shared, sock, fail, unsent, on_data_received] {
+    auto send_request = [&shared, sock, id, fail, unsent, on_data_received] {
       common::IoResult sent = common::send_some(sock->get(), *unsent);
       if (sent.status == common::IoStatus::error) {
         return fail(errors::send_failed(shared.address, sent.error));
       }
       unsent->erase(0, sent.bytes);
       if (!unsent->empty()) return;  // stay registered for writable, send the rest then
+      shared.report.request_sent(id);
       shared.loop.modify(sock->get(), EVENT_READ, on_data_received);
     };
     shared.loop.modify(sock->get(), EVENT_WRITE, send_request);  // for the rest, if any

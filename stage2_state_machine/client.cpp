@@ -139,6 +139,7 @@ void TcpClient::on_connected() {
   if (int error = common::connect_result(sock_.get()); error != 0) {
     return fail(errors::connect_failed(shared_.address, error));  // e.g. refused
   }
+  shared_.report.request_connected(id_);  // a mark for --trace
   state_ = State::sending;
   unsent_ = common::protocol::request_line(id_);
   send_request();  // the socket is writable right now: no need to wait for the loop
@@ -153,6 +154,7 @@ void TcpClient::send_request() {
   }
   unsent_.erase(0, sent.bytes);
   if (!unsent_.empty()) return;
+  shared_.report.request_sent(id_);
   state_ = State::receiving;
   wait_for(EVENT_READ);
 }
@@ -173,6 +175,7 @@ void TcpClient::on_data_received() {
     case common::IoStatus::ok:
       break;
   }
+  shared_.report.response_started(id_);  // only the first call counts
   framer_.feed({buffer.data(), received.bytes});
   if (auto line = framer_.next_line()) {
     close();
