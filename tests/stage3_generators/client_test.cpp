@@ -14,7 +14,7 @@ inline void run(const common::ClientOptions& options, common::RunReport& report)
 }
 }  // namespace client_contract
 
-#include "tests/stage1_callbacks/client_contract_tests.hpp"  // NOLINT: after the definitions above
+#include "tests/support/client_contract_tests.hpp"  // NOLINT: after the definitions above
 
 TEST_CASE("--trace-loop shows each request's steps, yields, resolved futures and wake-ups") {
   using namespace client_contract;

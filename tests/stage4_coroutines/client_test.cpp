@@ -13,7 +13,7 @@ inline void run(const common::ClientOptions& options, common::RunReport& report)
 }
 }  // namespace client_contract
 
-#include "tests/stage1_callbacks/client_contract_tests.hpp"  // NOLINT: after the definitions above
+#include "tests/support/client_contract_tests.hpp"  // NOLINT: after the definitions above
 
 namespace {
 

@@ -1,13 +1,13 @@
 // client_contract_tests.hpp: the contract every selector-loop client keeps (design.md,
 // "Every client stage: one contract"), as doctest cases run against a real slow_server in
-// this process. Stage 1 and stage 2 include it, so both are tested identically.
+// this process. Stages 1 to 4 include it, so all are tested identically.
 //
 // The including file says which client to test, before the #include:
 //   namespace client_contract {
 //   inline const std::string stage = "stage1_callbacks";
 //   inline void run(const common::ClientOptions& o, common::RunReport& r) { stage1::run(o, r); }
 //   }  // namespace client_contract
-//   #include "tests/stage1_callbacks/client_contract_tests.hpp"
+//   #include "tests/support/client_contract_tests.hpp"
 //
 // Delays are 0.2 s; wall-time bounds are generous ratios of it, so a loaded machine does
 // not fail them, while a client that sent one request after another (N x delay) would.
