@@ -67,7 +67,9 @@ TEST_CASE("a thread per request: N requests take about one delay") {
     CHECK(run.exit_code == 0);
     CHECK(test_support::all_match_their_ids(run.results));
     CHECK(run.wall_seconds > 0.9 * delay);
-    CHECK(run.wall_seconds < 4 * delay);
+    // One after another would be n delays (40 s for 200); starting 200 threads is slow
+    // under ThreadSanitizer, so the bound is generous and still far from that.
+    CHECK(run.wall_seconds < 8 * delay);
   }
 }
 
