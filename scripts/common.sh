@@ -65,3 +65,27 @@ setup_and_build() {
       cmake --build --preset "$preset" ${1+--target "$@"}
   )
 }
+
+# start_slow_server SERVER DELAY WORKDIR: starts SERVER --port 0 --delay DELAY in the
+# background and waits for its first line, "listening on HOST:PORT". Sets server_pid,
+# host and port; the caller stops the server (kill -TERM "$server_pid"). Dies naming the
+# server's error when it does not start.
+start_slow_server() {
+  local server=$1 delay=$2 work=$3 line
+  # The file exists before the server does: the first head may run before its redirect.
+  : >"$work/server.out"
+  "$server" --port 0 --delay "$delay" >"$work/server.out" 2>"$work/server.err" &
+  server_pid=$!
+  port=""
+  for _ in $(seq 100); do
+    line=$(head -n 1 "$work/server.out")
+    if [[ $line =~ ^listening\ on\ (.+):([0-9]+)$ ]]; then
+      # shellcheck disable=SC2034  # host and port are for the caller
+      host=${BASH_REMATCH[1]} port=${BASH_REMATCH[2]}
+      return 0
+    fi
+    kill -0 "$server_pid" 2>/dev/null || break
+    sleep 0.1
+  done
+  die "slow_server did not start: $(cat "$work/server.err")"
+}

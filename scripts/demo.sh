@@ -63,9 +63,10 @@ server_pid=""
 client_pid=""
 # Whatever happens (Ctrl-C included), stop what we started and tidy up.
 cleanup() {
-  [ -n "$client_pid" ] && kill "$client_pid" 2>/dev/null
+  if [ -n "$client_pid" ]; then kill "$client_pid" 2>/dev/null || true; fi
   if [ -n "$server_pid" ]; then
-    kill -TERM "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null
+    kill -TERM "$server_pid" 2>/dev/null || true
+    wait "$server_pid" 2>/dev/null || true  # 143 when the TERM came before its handler
   fi
   rm -rf "$work"
 }
@@ -85,19 +86,7 @@ now_ms() {
 # --- the server -----------------------------------------------------------------------
 server=$build_dir/slow_server/slow_server
 [ -x "$server" ] || die "no $server: build it first (cmake --build --preset release)"
-"$server" --port 0 --delay "$delay" >"$work/server.out" 2>"$work/server.err" &
-server_pid=$!
-port=""
-for _ in $(seq 100); do
-  line=$(head -n 1 "$work/server.out")
-  if [[ $line =~ ^listening\ on\ (.+):([0-9]+)$ ]]; then
-    host=${BASH_REMATCH[1]} port=${BASH_REMATCH[2]}
-    break
-  fi
-  kill -0 "$server_pid" 2>/dev/null || break
-  sleep 0.1
-done
-[ -n "$port" ] || die "slow_server did not start: $(cat "$work/server.err")"
+start_slow_server "$server" "$delay" "$work"
 say "slow_server listening on $host:$port, answering each request after $delay s"
 
 # --- the clients, one after another ---------------------------------------------------

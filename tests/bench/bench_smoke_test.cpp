@@ -22,11 +22,15 @@ std::string temporary_path(const std::string& name) {
   return (directory / name).string();
 }
 
-bench::json::Value read_json(const std::string& path) {
+std::string read_text(const std::string& path) {
   std::ifstream in(path);
   std::ostringstream text;
   text << in.rdbuf();
-  return bench::json::parse(text.str());
+  return text.str();
+}
+
+bench::json::Value read_json(const std::string& path) {
+  return bench::json::parse(read_text(path));
 }
 
 bool has_python() {
@@ -129,9 +133,49 @@ TEST_CASE("bench_chart draws what the benchmarks wrote") {
   CAPTURE(run.err);
   CHECK(run.exit_code == 0);
   CHECK(contains(run.out, "targets met"));
-  std::ifstream in(svg);
-  std::ostringstream text;
-  text << in.rdbuf();
-  CHECK(text.str().starts_with("<svg"));
-  CHECK(contains(text.str(), "threads (std::thread)"));
+  std::string text = read_text(svg);
+  CHECK(text.starts_with("<svg"));
+  CHECK(contains(text, "threads (std::thread)"));
+}
+
+TEST_CASE("timeline_svg draws two runs on one axis, one bar per request, a bad file fails") {
+  // Two tiny runs as a client writes them with --json: 3 requests one after another, and
+  // 2 at once (one of them failed).
+  std::string sequential = temporary_path("timeline_sequential.json");
+  std::string concurrent = temporary_path("timeline_concurrent.json");
+  std::ofstream(sequential) << R"({"stage": "stage0_blocking", "wall_seconds": 0.61,
+    "results": [{"id": 2, "ok": true, "response": "Response for Request 2", "start": 0.0,
+                 "end": 0.2, "error": null},
+                {"id": 1, "ok": true, "response": "Response for Request 1", "start": 0.2,
+                 "end": 0.4, "error": null},
+                {"id": 0, "ok": true, "response": "Response for Request 0", "start": 0.4,
+                 "end": 0.6, "error": null}]})";
+  std::ofstream(concurrent) << R"({"stage": "stage4_coroutines", "wall_seconds": 0.21,
+    "results": [{"id": 1, "ok": true, "response": "Response for Request 1", "start": 0.0,
+                 "end": 0.2, "error": null},
+                {"id": 0, "ok": false, "response": null, "start": 0.0, "end": 0.2,
+                 "error": "connection closed before the answer"}]})";
+  std::string svg = temporary_path("timeline.svg");
+  auto run = bench::run_child({AIO_PATH_timeline_svg, "--run", "one after another=" + sequential,
+                               "--run", "all at once=" + concurrent, "--output", svg},
+                              limit);
+  CAPTURE(run.err);
+  CHECK(run.exit_code == 0);
+  std::string text = read_text(svg);
+  CHECK(text.starts_with("<svg"));
+  CHECK(contains(text, "one after another"));
+  CHECK(contains(text, "all at once"));
+  CHECK(contains(text, "1/2 ok"));
+  std::size_t bars = 0;  // the background is <rect width=...>; the bars start with x
+  for (auto at = text.find("<rect x="); at != std::string::npos; at = text.find("<rect x=", at + 1))
+    ++bars;
+  CHECK(bars == 5);
+
+  std::string broken = temporary_path("timeline_broken.json");
+  std::ofstream(broken) << "3/3 responses in 0.6 s";  // the text output, not --json
+  run = bench::run_child({AIO_PATH_timeline_svg, "--run", "one after another=" + sequential,
+                          "--run", "broken=" + broken},
+                         limit);
+  CHECK(run.exit_code == 1);
+  CHECK(contains(run.err, "not a client's --json output"));
 }
