@@ -89,3 +89,12 @@ start_slow_server() {
   done
   die "slow_server did not start: $(cat "$work/server.err")"
 }
+
+# stop_slow_server: stops the server start_slow_server started, if any (for cleanups).
+stop_slow_server() {
+  if [ -n "${server_pid:-}" ]; then
+    kill -TERM "$server_pid" 2>/dev/null || true
+    wait "$server_pid" 2>/dev/null || true  # 143 when the TERM came before its handler
+    server_pid=""
+  fi
+}

@@ -64,10 +64,7 @@ client_pid=""
 # Whatever happens (Ctrl-C included), stop what we started and tidy up.
 cleanup() {
   if [ -n "$client_pid" ]; then kill "$client_pid" 2>/dev/null || true; fi
-  if [ -n "$server_pid" ]; then
-    kill -TERM "$server_pid" 2>/dev/null || true
-    wait "$server_pid" 2>/dev/null || true  # 143 when the TERM came before its handler
-  fi
+  stop_slow_server
   rm -rf "$work"
 }
 trap cleanup EXIT

@@ -33,10 +33,7 @@ work=$(mktemp -d "${TMPDIR:-/tmp}/timeline.XXXXXX")
 server_pid=""
 # Whatever happens (Ctrl-C included), stop the server and tidy up.
 cleanup() {
-  if [ -n "$server_pid" ]; then
-    kill -TERM "$server_pid" 2>/dev/null || true
-    wait "$server_pid" 2>/dev/null || true # 143 when the TERM came before its handler
-  fi
+  stop_slow_server
   rm -rf "$work"
 }
 trap cleanup EXIT

@@ -1,7 +1,6 @@
 // players.hpp: what the unit tests of stage 3's players share.
 //
-// Lifetimes/Counted: a value that counts its constructions and destructions, so a test can
-// prove that a coroutine frame released what it captured, exactly once.
+// Lifetimes/Counted (tests/support/lifetimes.hpp): prove a frame released what it captured.
 // ManualClock/run_with_clock: a clock the test moves by hand, so timer tests take no time.
 #pragma once
 
@@ -9,26 +8,12 @@
 
 #include "common/clock.hpp"
 #include "stage3_generators/event_loop.hpp"
+#include "tests/support/lifetimes.hpp"
 
 namespace players {
 
-struct Lifetimes {
-  int constructed = 0;
-  int destroyed = 0;
-  int alive() const { return constructed - destroyed; }
-};
-
-class Counted {
- public:
-  explicit Counted(Lifetimes& lifetimes) : lifetimes_(&lifetimes) { ++lifetimes_->constructed; }
-  Counted(const Counted& other) : lifetimes_(other.lifetimes_) { ++lifetimes_->constructed; }
-  Counted(Counted&& other) noexcept : lifetimes_(other.lifetimes_) { ++lifetimes_->constructed; }
-  Counted& operator=(const Counted&) = delete;
-  ~Counted() { ++lifetimes_->destroyed; }
-
- private:
-  Lifetimes* lifetimes_;
-};
+using test_support::Counted;
+using test_support::Lifetimes;
 
 // Starts at an arbitrary point; moves only when the test says so.
 struct ManualClock {

@@ -110,7 +110,7 @@ TEST_CASE("a task never awaited releases its captured values exactly once") {
     Task<void> task = holds(Counted(tally));
     CHECK(tally.alive() == 1);  // the copy in the frame; the argument itself is gone
   }
-  CHECK(tally.made > 0);
+  CHECK(tally.constructed > 0);
   CHECK(tally.alive() == 0);
 }
 
@@ -119,7 +119,7 @@ TEST_CASE("a finished task releases its captured values exactly once") {
   EventLoop loop;
   Task<void> task = holds(Counted(tally));
   loop.run_until_complete(std::move(task));
-  CHECK(tally.made > 0);
+  CHECK(tally.constructed > 0);
   CHECK(tally.alive() == 0);
 }
 
@@ -130,7 +130,7 @@ TEST_CASE("a task destroyed while suspended releases its locals and parameters e
   // It suspends on a future nobody sets: run_until_complete says so instead of hanging,
   // and the task (its parameter Task, destroyed on the way out) dies suspended.
   CHECK_THROWS_AS(loop.run_until_complete(waits_forever(never, Counted(tally))), std::logic_error);
-  CHECK(tally.made >= 2);
+  CHECK(tally.constructed >= 2);
   CHECK(tally.alive() == 0);
   CHECK(loop.ready_count() == 0);
 }

@@ -84,7 +84,7 @@ TEST_CASE("wait_for: on timeout the task is destroyed, with its timers, and noth
       loop.run_until_complete(wait_for(loop, nested_sleeps(loop, Counted(tally)), 300ms)),
       "timed out after 0.3 s", TimeoutError);
   CHECK(clock.now() - start == 300ms);
-  CHECK(tally.made > 0);
+  CHECK(tally.constructed > 0);
   CHECK(tally.alive() == 0);
   CHECK(loop.timer_count() == 0);
   CHECK(loop.ready_count() == 0);
