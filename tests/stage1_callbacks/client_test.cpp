@@ -11,3 +11,7 @@ inline void run(const common::ClientOptions& options, common::RunReport& report)
 }  // namespace client_contract
 
 #include "tests/support/client_contract_tests.hpp"  // NOLINT: after the definitions above
+
+TEST_CASE("--trace sees connect, send, wait and read in order") {
+  client_contract::check_phases_marked();
+}

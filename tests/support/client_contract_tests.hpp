@@ -65,6 +65,20 @@ inline void check_all_failed_with(const test_support::ClientRun& run, const std:
   CHECK(run.err.find("failed: " + error) != std::string::npos);
 }
 
+// For stages that mark the phases inside a request (RunReport::request_connected,
+// request_sent, response_started), drawn by --trace: every mark is there, in order.
+inline void check_phases_marked() {
+  test_support::ServerThread server(server_options());
+  auto run = run_stage(test_support::client_options(server.port(), 5));
+  REQUIRE(run.exit_code == 0);
+  for (const auto& result : run.results) {
+    CAPTURE(result.id);
+    CHECK(result.start <= result.connected);
+    CHECK(result.connected <= result.sent);
+    CHECK(result.sent + 0.9 * delay <= result.first_byte);  // the server's delay is the wait
+    CHECK(result.first_byte <= result.end);
+  }
+}
 }  // namespace client_contract
 
 TEST_CASE("10 requests finish in about one delay, each answered for its own id") {
