@@ -128,14 +128,20 @@ class Task final : public Future<T>, public TaskBase {
 // Done when every task is done; failed with the first exception a task ended with.
 template <typename T>
 std::shared_ptr<Future<void>> gather(const std::vector<std::shared_ptr<Task<T>>>& tasks) {
-  auto all = std::make_shared<Future<void>>("gather");
-  auto left = std::make_shared<std::size_t>(tasks.size());
+  // The future and how many tasks are left, in one object: each callback holds one
+  // shared_ptr to it (the callbacks own it too: the caller may drop it before the end).
+  struct Gathering : Future<void> {
+    using Future<void>::Future;
+    std::size_t left = 0;
+  };
+  auto all = std::make_shared<Gathering>("gather");
+  all->left = tasks.size();
   if (tasks.empty()) all->set_result();
   for (const auto& task : tasks) {
-    task->add_done_callback([all, left, task = task.get()] {
+    task->add_done_callback([all, task = task.get()] {
       if (all->done()) return;  // an earlier task failed: that is what gather reports
       if (task->failed()) return all->set_exception(task->exception());
-      if (--*left == 0) all->set_result();
+      if (--all->left == 0) all->set_result();
     });
   }
   return all;
