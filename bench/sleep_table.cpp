@@ -74,6 +74,13 @@ EngineRow measure(const std::string& name, const SleepWork& work,
     at_c.concurrency = c;
     std::cerr << "  " << name << ", C = " << bench::format_count(c) << "..." << std::flush;
     row.runs[c] = engine(at_c);
+    // A run under a second is mostly setting up and tearing down tasks, and the first run in
+    // a process also pays for fresh memory (page faults) that later engines reuse: keep the
+    // best of three, as Python's timeit does, so the order of the engines does not decide.
+    for (int again = 0; again < 2 && row.runs[c].finished && row.runs[c].seconds < 1.0; ++again) {
+      SleepRun retry = engine(at_c);
+      if (retry.finished && retry.seconds < row.runs[c].seconds) row.runs[c] = retry;
+    }
     std::cerr << " "
               << (row.runs[c].finished ? bench::format_seconds(row.runs[c].seconds)
                                        : "did not finish")
