@@ -114,7 +114,7 @@ double check_outcome(const test_support::Finished& finished, int failures,
   CHECK(contains(finished.out,
                  std::to_string(ok) + "/" + std::to_string(requests) + " responses in "));
   const double wall = reported_wall(finished.out);
-  CHECK(wall >= 0);
+  CHECK(wall >= 0);  // -1: the client printed no summary line
   CHECK(wall < wall_limit);
   return wall;
 }
