@@ -1,5 +1,7 @@
 #include "bench/python_anchor.hpp"
 
+#include <CLI/CLI.hpp>
+
 #include <stdexcept>
 
 namespace bench {

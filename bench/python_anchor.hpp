@@ -7,7 +7,7 @@
 // pyenv shim is a shell script whose own CPU time would be counted as Python's.
 #pragma once
 
-#include <CLI/CLI.hpp>
+#include "common/cli_fwd.hpp"
 
 #include <string>
 #include <vector>

@@ -1,5 +1,7 @@
 #include "common/client_main.hpp"
 
+#include <CLI/CLI.hpp>
+
 #include <exception>
 #include <iostream>
 

@@ -17,7 +17,7 @@
 // backend refusing fd >= FD_SETSIZE, say) is printed as "<name>: error: <what>", exit 1.
 #pragma once
 
-#include <CLI/CLI.hpp>
+#include "common/cli_fwd.hpp"
 
 #include <functional>
 #include <string>

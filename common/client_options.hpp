@@ -1,8 +1,8 @@
 // client_options.hpp: the command line every client stage shares (design.md,
-// "Every client stage: one contract"), parsed with CLI11.
+// "Every client stage: one contract"), parsed with CLI11 (in client_options.cpp).
 #pragma once
 
-#include <CLI/CLI.hpp>
+#include "common/cli_fwd.hpp"
 
 #include <cstdint>
 #include <optional>

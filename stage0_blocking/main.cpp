@@ -1,4 +1,6 @@
 // main.cpp: the stage0_blocking binary. The lesson is in client.cpp.
+#include <CLI/CLI.hpp>
+
 #include "common/client_main.hpp"
 #include "stage0_blocking/client.hpp"
 

@@ -1,4 +1,6 @@
 // main.cpp: the stage3_generators binary. The lesson is in client.cpp.
+#include <CLI/CLI.hpp>
+
 #include <iostream>
 
 #include "common/client_main.hpp"

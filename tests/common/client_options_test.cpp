@@ -1,4 +1,5 @@
 #include <doctest/doctest.h>
+#include <CLI/CLI.hpp>
 
 #include <string>
 #include <vector>
