@@ -9,6 +9,7 @@
 #include "common/fd.hpp"
 #include "common/selector.hpp"
 #include "tests/support/socket_pair.hpp"
+#include "tests/support/timing.hpp"
 
 using test_support::SocketPair;
 
@@ -90,7 +91,8 @@ TEST_CASE("a peer that hangs up wakes a reader, which then reads end-of-file") {
   }
 }
 
-TEST_CASE("select times out when nothing is ready, and waits about as long as asked") {
+TEST_CASE("select times out when nothing is ready, and waits about as long as asked" *
+          test_support::timing) {
   for (SelectorKind kind : all_kinds()) {
     CAPTURE(common::to_string(kind));
     auto selector = common::make_selector(kind);
@@ -100,7 +102,7 @@ TEST_CASE("select times out when nothing is ready, and waits about as long as as
     CHECK(selector->select(30ms).empty());
     auto waited = std::chrono::steady_clock::now() - before;
     CHECK(waited >= 25ms);
-    CHECK(waited < 2s);
+    CHECK(waited < 2s);  // not forever, with room for a busy machine
     selector->unregister(pair.a.get());
   }
 }

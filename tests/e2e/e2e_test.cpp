@@ -18,6 +18,7 @@
 #include "tests/support/client_binaries.hpp"
 #include "tests/support/process.hpp"
 #include "tests/support/server_thread.hpp"
+#include "tests/support/timing.hpp"
 
 namespace {
 
@@ -102,33 +103,35 @@ TEST_CASE("slow_server --port 0 says where it listens") {
   CHECK(server.port != 0);
 }
 
-TEST_CASE("every client binary answers each request with its own id, in the time it should") {
+TEST_CASE("every client binary answers each request with its own id, in the time it should" *
+          test_support::timing) {
   REQUIRE_FALSE(clients().empty());
   const double delay = 0.2;
+  const int n = 10;
   ServerProcess server("0.2");
   REQUIRE(server.port != 0);
   for (const Client& client : clients()) {
     CAPTURE(client.label);
-    test_support::Finished run = run_client(client, server.port, {"--requests", "5"});
+    test_support::Finished run = run_client(client, server.port, {"--requests", std::to_string(n)});
     CHECK(run.exit_code == 0);
     CHECK(run.err.empty());
     int responses = 0, summaries = 0;
     double wall = 0;
     for (const std::string& line : lines_of(run.out)) {
       if (line.starts_with("Response for Request ")) ++responses;
-      if (auto seconds = wall_of_summary(line, 5)) {
+      if (auto seconds = wall_of_summary(line, n)) {
         wall = *seconds;
         ++summaries;
       }
     }
-    CHECK(responses == 5);
+    CHECK(responses == n);
     CHECK(summaries == 1);
     if (client.one_after_another) {
-      CHECK(wall > 0.9 * 5 * delay);
+      CHECK(wall > 0.9 * n * delay);
     } else {
-      CHECK(wall < 4 * delay);
+      CHECK(wall < test_support::well_below(n * delay));  // one after another
     }
-    for (int id = 0; id < 5; ++id) {
+    for (int id = 0; id < n; ++id) {
       std::string request = "Request " + std::to_string(id);
       CHECK(contains(run.out, "Response for " + request + ": Response to " + request + "\n"));
     }
@@ -184,13 +187,16 @@ TEST_CASE("with nothing listening, a client fails every request by name and exit
   }
 }
 
-TEST_CASE("slow_server stops on SIGTERM with an answer pending, exit 0, and says so") {
+TEST_CASE("slow_server stops on SIGTERM with an answer pending, exit 0, and says so" *
+          test_support::timing) {
   ServerProcess server("30");
   REQUIRE(server.port != 0);
   common::Fd socket = common::make_tcp_socket(/*blocking=*/true);
   common::start_connect(socket.get(), common::resolve_address("127.0.0.1", server.port));
   REQUIRE(common::send_some(socket.get(), "Request 1\n").status == common::IoStatus::ok);
-  std::this_thread::sleep_for(std::chrono::milliseconds(300));  // the server reads the line
+  // The server reads the line within microseconds when idle; a second is room for a loaded
+  // machine (its answer is due 30 s later, so it is still pending either way).
+  std::this_thread::sleep_for(std::chrono::seconds(1));
   server.process.send_signal(SIGTERM);
   test_support::Finished stopped = server.process.finish(common::Seconds(10));
   CHECK_FALSE(stopped.timed_out);

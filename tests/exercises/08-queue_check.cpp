@@ -190,8 +190,8 @@ TEST_CASE("handed an item, then cancelled before it could run: the item is not l
   f.check_loop_is_empty();
 }
 
-TEST_CASE("a work queue: 20 requests, 4 workers, about 5 delays") {
-  constexpr double delay = 0.1;
+TEST_CASE("a work queue: 20 requests, 4 workers, about 5 delays" * test_support::timing) {
+  constexpr double delay = 0.2;
   test_support::ServerThread server(exercise_check::server_options(delay));
   const common::Address address = common::resolve_address("127.0.0.1", server.port());
   EventLoop loop;
@@ -215,7 +215,7 @@ TEST_CASE("a work queue: 20 requests, 4 workers, about 5 delays") {
     CHECK(responses[static_cast<std::size_t>(id)] ==
           common::protocol::response_text(common::protocol::request_text(id)));
   }
-  CHECK(wall > 0.9 * 5 * delay);  // 20 requests, 4 at a time: 5 waves
-  CHECK(wall < 2.5 * 5 * delay);
+  CHECK(wall > 0.9 * 5 * delay);                       // 20 requests, 4 at a time: 5 waves
+  CHECK(wall < test_support::well_below(20 * delay));  // not one worker, one by one
   CHECK(work.size() == 0);
 }

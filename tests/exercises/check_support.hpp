@@ -14,6 +14,7 @@
 #include "common/net.hpp"
 #include "common/run_report.hpp"
 #include "slow_server/server.hpp"
+#include "tests/support/timing.hpp"
 
 namespace exercise_check {
 

@@ -22,6 +22,7 @@
 #include "tests/support/client_binaries.hpp"
 #include "tests/support/process.hpp"
 #include "tests/support/server_thread.hpp"
+#include "tests/support/timing.hpp"
 
 namespace {
 
@@ -33,9 +34,12 @@ const std::vector<Client>& clients() {
 }
 
 constexpr int requests = 4;
-constexpr double delay = 0.1;     // the server's --delay
-constexpr double timeout = 0.5;   // the client's --timeout (ends a stalled request)
-constexpr double wall_limit = 5;  // seconds; the slowest client needs about 1.2 s
+constexpr double delay = 0.1;    // the server's --delay
+constexpr double timeout = 0.5;  // the client's --timeout (ends a stalled request)
+// A run that has not ended after `patience` seconds is killed as hung. One that ends in
+// well under it was ended by the fault or its --timeout (the slowest needs about 1.2 s).
+constexpr double patience = 30;
+constexpr double wall_limit = test_support::well_below(patience);
 
 bool contains(const std::string& text, const std::string& part) {
   return text.find(part) != std::string::npos;
@@ -139,7 +143,7 @@ void check_every_client(const std::string& fault, int failures, Error error) {
   }
   for (Run& run : runs) {
     CAPTURE(run.client.label);
-    const test_support::Finished finished = run.process->finish(common::Seconds(30));
+    const test_support::Finished finished = run.process->finish(common::Seconds(patience));
     const double wall = check_outcome(
         finished, failures, error(common::resolve_address("127.0.0.1", run.server->port())));
     run.server->stop_and_check();
@@ -154,34 +158,37 @@ void check_every_client(const std::string& fault, int failures, Error error) {
 
 }  // namespace
 
-TEST_CASE("fault matrix: nothing listening: every request fails with connection refused") {
+TEST_CASE("fault matrix: nothing listening: every request fails with connection refused" *
+          test_support::timing) {
   const std::uint16_t port = test_support::unused_port();
   const std::string error = common::client_errors::connect_failed(
       common::resolve_address("127.0.0.1", port), ECONNREFUSED);
   for (const Client& client : clients()) {
     CAPTURE(client.label);
-    check_outcome(start_client(client, port)->finish(common::Seconds(30)), requests, error);
+    check_outcome(start_client(client, port)->finish(common::Seconds(patience)), requests, error);
   }
 }
 
-TEST_CASE("fault matrix: --fault close-early on every 2nd connection") {
+TEST_CASE("fault matrix: --fault close-early on every 2nd connection" * test_support::timing) {
   check_every_client("close-early", 2, [](const common::Address& server) {
     return common::client_errors::closed_early(server);  // "... before a whole response line"
   });
 }
 
-TEST_CASE("fault matrix: --fault reset on every 2nd connection") {
+TEST_CASE("fault matrix: --fault reset on every 2nd connection" * test_support::timing) {
   check_every_client("reset", 2, [](const common::Address& server) {
     return common::client_errors::recv_failed(server, ECONNRESET);  // "... reset by peer"
   });
 }
 
-TEST_CASE("fault matrix: --fault stall on every 2nd connection: --timeout ends it") {
+TEST_CASE("fault matrix: --fault stall on every 2nd connection: --timeout ends it" *
+          test_support::timing) {
   check_every_client("stall", 2, [](const common::Address&) {
     return common::client_errors::timed_out(timeout);  // "timed out after 0.5 s"
   });
 }
 
-TEST_CASE("fault matrix: --fault trickle on every 2nd connection: every answer arrives") {
+TEST_CASE("fault matrix: --fault trickle on every 2nd connection: every answer arrives" *
+          test_support::timing) {
   check_every_client("trickle", 0, [](const common::Address&) { return std::string(); });
 }

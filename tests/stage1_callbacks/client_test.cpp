@@ -12,6 +12,6 @@ inline void run(const common::ClientOptions& options, common::RunReport& report)
 
 #include "tests/support/client_contract_tests.hpp"  // NOLINT: after the definitions above
 
-TEST_CASE("--trace sees connect, send, wait and read in order") {
+TEST_CASE("--trace sees connect, send, wait and read in order" * test_support::timing) {
   client_contract::check_phases_marked();
 }

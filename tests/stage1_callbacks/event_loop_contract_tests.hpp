@@ -26,6 +26,7 @@
 #include "common/net.hpp"
 #include "common/selector.hpp"
 #include "tests/support/socket_pair.hpp"
+#include "tests/support/timing.hpp"
 
 using test_support::SocketPair;
 
@@ -150,7 +151,8 @@ TEST_CASE(
   });
 }
 
-TEST_CASE("a deadline calls on_timeout once, not before its time, and run() waits for it") {
+TEST_CASE("a deadline calls on_timeout once, not before its time, and run() waits for it" *
+          test_support::timing) {
   using namespace loop_contract;
   on_every_backend([](EventLoop& loop) {
     SocketPair pair;  // pair.a never becomes readable
@@ -166,7 +168,7 @@ TEST_CASE("a deadline calls on_timeout once, not before its time, and run() wait
     CHECK(ready_calls == 0);
     CHECK(timeouts == 1);
     CHECK(elapsed >= 50ms);
-    CHECK(elapsed < 1s);
+    CHECK(elapsed < 1s);  // not rounded up to a whole second, with room for a busy machine
   });
 }
 

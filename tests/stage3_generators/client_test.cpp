@@ -18,7 +18,8 @@ inline void run(const common::ClientOptions& options, common::RunReport& report)
 
 #include "tests/support/client_contract_tests.hpp"  // NOLINT: after the definitions above
 
-TEST_CASE("--trace-loop shows each request's steps, yields, resolved futures and wake-ups") {
+TEST_CASE("--trace-loop shows each request's steps, yields, resolved futures and wake-ups" *
+          test_support::timing) {
   using namespace client_contract;
   test_support::ServerThread server(server_options());
   std::ostringstream trace;
