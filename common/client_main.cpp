@@ -32,4 +32,8 @@ int client_main(int argc, char** argv, const ClientStage& stage) {
   return report.finish();
 }
 
+void add_flag(CLI::App& app, const std::string& name, bool& value, const std::string& description) {
+  app.add_flag(name, value, description);
+}
+
 }  // namespace common

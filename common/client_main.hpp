@@ -38,4 +38,8 @@ struct ClientStage {
 
 int client_main(int argc, char** argv, const ClientStage& stage);
 
+// Adds a yes/no flag to `app` (stage 0's --threads): enough for most stages' own options,
+// and their main.cpp need not include CLI11, whose header costs seconds to compile.
+void add_flag(CLI::App& app, const std::string& name, bool& value, const std::string& description);
+
 }  // namespace common

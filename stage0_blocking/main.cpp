@@ -1,6 +1,4 @@
 // main.cpp: the stage0_blocking binary. The lesson is in client.cpp.
-#include <CLI/CLI.hpp>
-
 #include "common/client_main.hpp"
 #include "stage0_blocking/client.hpp"
 
@@ -14,7 +12,8 @@ int main(int argc, char** argv) {
        .with_selector = false,
        .add_options =
            [&threads](CLI::App& app) {
-             app.add_flag("--threads", threads, "Send every request from a thread of its own");
+             common::add_flag(app, "--threads", threads,
+                              "Send every request from a thread of its own");
            },
        .run =
            [&threads](const common::ClientOptions& options, common::RunReport& report) {

@@ -1,6 +1,4 @@
 // main.cpp: the stage3_generators binary. The lesson is in client.cpp.
-#include <CLI/CLI.hpp>
-
 #include <iostream>
 
 #include "common/client_main.hpp"
@@ -15,9 +13,9 @@ int main(int argc, char** argv) {
        .with_selector = true,
        .add_options =
            [&](CLI::App& app) {
-             app.add_flag("--trace-loop", trace_loop,
-                          "Print the loop's dance on stderr: every task step, yield, resolved "
-                          "future and select() wake-up");
+             common::add_flag(app, "--trace-loop", trace_loop,
+                              "Print the loop's dance on stderr: every task step, yield, "
+                              "resolved future and select() wake-up");
            },
        .run =
            [&](const common::ClientOptions& options, common::RunReport& report) {
