@@ -35,7 +35,7 @@ TEST_CASE("a request whose connection was closed early succeeds at its second at
   CHECK(run.exit_code == 0);
   CHECK(test_support::all_match_their_ids(run.results));
   CHECK(server.server().stats().connections_accepted == 3);
-  CHECK(run.wall_seconds < well_below(options.timeout_seconds));  // retried at once
+  CHECK(run.wall_seconds < well_below(options.timeout_seconds));  // the close was not waited out
 }
 
 TEST_CASE("a request that fails twice is tried exactly twice, and reports the second error" *
@@ -68,8 +68,11 @@ TEST_CASE("a request that timed out is not retried" * test_support::timing) {
   auto run = run_exercise(test_support::client_options(server.port(), 10, timeout));
   CHECK(run.exit_code == 1);
   exercise_check::check_all_failed_with(run.results, common::client_errors::timed_out(timeout));
-  CHECK(server.server().stats().connections_accepted == 10);
-  CHECK(run.wall_seconds < well_below(10 * timeout));  // the timeouts one after another
+  // The server may accept the last connections a moment after the client gave up on them.
+  CHECK(test_support::eventually([&] { return server.server().stats().connections_accepted >= 10; },
+                                 3.0));
+  CHECK(server.server().stats().connections_accepted == 10);  // none retried
+  CHECK(run.wall_seconds < well_below(10 * timeout));         // the timeouts one after another
 }
 
 TEST_CASE("with no fault, 10 requests still finish in about one delay, one connection each" *

@@ -112,7 +112,8 @@ TEST_CASE("abuse: 100 connections send half a line and stall: the others are ans
   const auto start = Clock::now();
   std::vector<common::Fd> bystanders = clients_with_requests(server.port(), bystander_count);
   CHECK(answered_right(bystanders) == bystander_count);
-  CHECK(seconds_since(start) < options.idle_timeout_seconds);  // before any half line closed
+  // Ruled out: bystanders that wait until the idle timeout closes the half lines.
+  CHECK(seconds_since(start) < well_below(options.idle_timeout_seconds + options.delay_seconds));
 
   int closed_unanswered = 0;
   for (auto& client : clients) {

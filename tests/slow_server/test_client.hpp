@@ -24,6 +24,7 @@
 
 namespace slow_server_test {
 
+using test_support::eventually;
 using test_support::well_below;
 
 using common::Clock;
@@ -157,17 +158,6 @@ inline int answered_right(const std::vector<common::Fd>& clients, int first = 0,
 // A new client is still served, right.
 inline bool still_serving(std::uint16_t port) {
   return answered_right(clients_with_requests(port, 1, 999), 999) == 1;
-}
-
-// Polls `condition` until it holds or `timeout_seconds` pass; returns whether it held.
-template <typename Condition>
-bool eventually(Condition condition, double timeout_seconds = 10.0) {
-  const TimePoint start = Clock::now();
-  while (!condition()) {
-    if (seconds_since(start) > timeout_seconds) return false;
-    std::this_thread::sleep_for(std::chrono::milliseconds(2));
-  }
-  return true;
 }
 
 }  // namespace slow_server_test

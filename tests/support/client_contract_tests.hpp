@@ -104,7 +104,8 @@ TEST_CASE("1,000 requests finish in about one delay" * test_support::timing) {
   CHECK(run.exit_code == 0);
   CHECK(run.results.size() == 1000);
   CHECK(test_support::all_match_their_ids(run.results));
-  CHECK(run.wall_seconds < well_below(1000 * delay));  // one after another
+  // Ruled out: a client that keeps at most 50 in flight (20 waves of one delay).
+  CHECK(run.wall_seconds < well_below(1000 / 50 * delay));
 }
 
 TEST_CASE("every selector backend runs the client, the requests at once" * test_support::timing) {

@@ -20,6 +20,9 @@
 
 #include <doctest/doctest.h>
 
+#include <chrono>
+#include <thread>
+
 namespace test_support {
 
 // Half of `wrong_seconds`, what the behaviour the check rules out would take.
@@ -29,5 +32,19 @@ constexpr double well_below(double wrong_seconds) {
 
 // The decorator of every test case that measures real time.
 inline const doctest::test_suite timing("timing");
+
+// Polls `condition` every 2 ms until it holds or `timeout_seconds` pass; returns whether it
+// held. For what another thread does soon but not at once (a server counting what it
+// read): no fixed sleep to guess, nothing lost on an idle machine, room on a busy one.
+template <typename Condition>
+bool eventually(Condition condition, double timeout_seconds = 10.0) {
+  const auto deadline =
+      std::chrono::steady_clock::now() + std::chrono::duration<double>(timeout_seconds);
+  while (!condition()) {
+    if (std::chrono::steady_clock::now() > deadline) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  }
+  return true;
+}
 
 }  // namespace test_support
