@@ -26,10 +26,13 @@ done
 [ ${#presets[@]} -gt 0 ] || presets=(dev asan tsan fuzz)
 
 failed=""
+took=""  # "dev: build 101 s, tests 67 s; ..." where the time went, printed at the end
 for preset in "${presets[@]}"; do
+  started=$SECONDS
   if [ "$preset" = fuzz ]; then  # not a test suite: a short fuzzing run (scripts/fuzz.sh)
     if command -v clang++ >/dev/null 2>&1; then
       bash "$root/scripts/fuzz.sh" 10 || failed+=" fuzz"
+      took+="; fuzz: $((SECONDS - started)) s"
     else
       say "== fuzz: skipped, it needs clang++ with libFuzzer (apt-get install clang)"
     fi
@@ -41,9 +44,12 @@ for preset in "${presets[@]}"; do
     continue
   fi
   run_setup=0  # once is enough
+  built=$SECONDS
   say "== $preset: tests"
   (cd "$root" && ctest --preset "$preset") || failed+=" $preset"
+  took+="; $preset: build $((built - started)) s, tests $((SECONDS - built)) s"
 done
 
+[ -z "$took" ] || say "test.sh: ${took#; }"
 [ -z "$failed" ] || die "failed:$failed"
-say "test.sh: all passed (${presets[*]})"
+say "test.sh: all passed (${presets[*]}) in $SECONDS s"
