@@ -2,8 +2,8 @@
 //
 // A timing check tells two behaviours apart: the right one (requests overlap; an error
 // ends a request at once) and a wrong one (one after another; the request sits until its
-// timeout). Its upper bound is half of what the wrong behaviour costs, never a small
-// multiple of what the right one costs: the right one plus the other half is room for a
+// timeout). Its upper bound is half of what the wrong behaviour costs at the least, never a
+// small multiple of what the right one costs: the right one plus the other half is room for a
 // loaded 2-core machine under asan or tsan, so the check says which behaviour ran and
 // nothing about how fast the machine is that day. Lower bounds (the server's delay was
 // honoured, the timeout was waited for) stay as they are: a busy machine only adds time.
@@ -25,7 +25,7 @@
 
 namespace test_support {
 
-// Half of `wrong_seconds`, what the behaviour the check rules out would take.
+// Half of `wrong_seconds`, the least that the behaviour the check rules out would take.
 constexpr double well_below(double wrong_seconds) {
   return wrong_seconds / 2;
 }
