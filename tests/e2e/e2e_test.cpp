@@ -194,9 +194,9 @@ TEST_CASE("slow_server stops on SIGTERM with an answer pending, exit 0, and says
   common::Fd socket = common::make_tcp_socket(/*blocking=*/true);
   common::start_connect(socket.get(), common::resolve_address("127.0.0.1", server.port));
   REQUIRE(common::send_some(socket.get(), "Request 1\n").status == common::IoStatus::ok);
-  // The server reads the line within microseconds when idle; a second is room for a loaded
-  // machine (its answer is due 30 s later, so it is still pending either way).
-  std::this_thread::sleep_for(std::chrono::seconds(1));
+  // The server reads the line within microseconds when idle; half a second is room for a
+  // loaded machine (its answer is due 30 s later, so it is still pending either way).
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
   server.process.send_signal(SIGTERM);
   test_support::Finished stopped = server.process.finish(common::Seconds(10));
   CHECK_FALSE(stopped.timed_out);

@@ -101,7 +101,7 @@ TEST_CASE("after a half-close: the partial line is a request, all are answered, 
 
 TEST_CASE("1024 bytes is a request, 1025 gets the error at once, drops what is owed, closes" *
           test_support::timing) {
-  const double delay = 1.0;
+  const double delay = 0.6;
   test_support::ServerThread server(with_delay(delay));
   const std::string longest(common::protocol::max_line_bytes, 'x');
   const auto start = Clock::now();
