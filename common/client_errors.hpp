@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdio>
+#include <stdexcept>
 #include <string>
 
 #include "common/fd.hpp"
@@ -38,7 +39,43 @@ inline std::string timed_out(double seconds) {
   return text;
 }
 
+// A socket operation of stages 3 and 4 failed: which step, and the errno (0 when the
+// server closed early or the line grew too long). Like asyncio's sock_sendall(sock, data),
+// those operations do not know the server's address; the client words the failure where
+// it reports the request, with describe() below.
+class SocketError : public std::runtime_error {
+ public:
+  enum class Step { connect, send, recv, closed_early, too_long };
+  explicit SocketError(Step step, int error = 0)
+      : std::runtime_error(error ? errno_text(error) : "socket operation failed"),
+        step_(step),
+        error_(error) {}
+  Step step() const noexcept { return step_; }
+  int error() const noexcept { return error_; }
+
+ private:
+  Step step_;
+  int error_;
+};
+
 // The longest response line a client accepts: "Response to " and a maximal request.
 inline constexpr std::size_t max_response_bytes = 4096;
+
+// A SocketError in the words above: "connect to 127.0.0.1:8080: Connection refused".
+inline std::string describe(const SocketError& failure, const Address& address) {
+  switch (failure.step()) {
+    case SocketError::Step::connect:
+      return connect_failed(address, failure.error());
+    case SocketError::Step::send:
+      return send_failed(address, failure.error());
+    case SocketError::Step::recv:
+      return recv_failed(address, failure.error());
+    case SocketError::Step::closed_early:
+      return closed_early(address);
+    case SocketError::Step::too_long:
+      break;
+  }
+  return response_too_long(address, max_response_bytes);
+}
 
 }  // namespace common::client_errors
