@@ -1,27 +1,26 @@
-// Stage 4: C++20 coroutines. The client reads like blocking code and runs like stage 3.
+// Stage 4: C++20 native coroutines. The client reads like blocking code and runs like stage 3.
 //
-// Before: stage 3 (stage3_generators/) wrote make_tcp_request as one generator that
-// yields a future wherever it must wait, and built the machinery by hand: a Generator, a
-// Future per wait, a Task that steps the generator each time a future resolves, an
-// EventLoop. It showed the idea, at a price: `co_yield` where we mean "wait", a future
-// and a callback allocated for every wait, and a Task that has to pump values through.
+// Before: stage 3 (stage3_generators/) already ran every request in a C++20 coroutine
+// frame, but as a *generator*, the way Python 3.4 wrote coroutines with `yield from` and
+// @asyncio.coroutine: make_tcp_request yielded a future wherever it had to wait (every
+// future of one type, FuturePtr), a Task pumped it with next() each time that future's
+// callback fired, and delegation was a stack that Generator::next walked by hand.
 //
-// What changed: C++20 gives the language the piece stage 3 faked. `co_await x` suspends
-// the function (its locals are already in a heap frame, where the compiler put them),
-// hands its handle to x, and later resumes on the next line. Stage 2's class of states
-// and stage 3's hand-written Task::step are now the compiler's job: it turns each
-// coroutine into a state machine, one state per co_await. What remains for us is small
-// (task.hpp, event_loop.hpp, one header per awaitable): the awaiter protocol,
-// await_ready / await_suspend / await_resume, tells the compiler how to wait for a timer,
-// a socket, a Future or another task. make_tcp_request below is the article's coroutine,
-// line for line: connect, send, read, each with `co_await`; no callbacks, no states.
+// What changed: stage 4 is PEP 492's native coroutines (`async def` / `await`). The
+// awaiter protocol, await_ready / await_suspend / await_resume, lets each thing a
+// coroutine waits for (a timer, a socket, another task) say how to wait for it, and
+// `co_await x` gives x's own result, typed: no heap future and no callback per wait, no
+// Task pumping values through. Awaiting another task jumps straight into it and back
+// (symmetric transfer, task.hpp) instead of walking the delegation stack. The loop still
+// steps tasks (EventLoop::step); a step is now just handle.resume(). make_tcp_request
+// below is the article's coroutine, line for line: connect, send, read, each a `co_await`.
 //
-// What still hurts: the lifetimes that Python's garbage collector hid. A coroutine frame
-// has one owner (its Task), references held across a co_await must outlive it, and a
-// blocking call inside a coroutine stops every other one. The flags below let you watch
-// that: --sequential awaits one request after another (50 s for 10), --blocking-sleep
-// stalls the whole loop, and --debug names the task that did it. Past this stage is
-// the road to a million (docs/): the same loop, measured.
+// What C++ makes explicit, which Python hides: who owns a frame (its Task, and only it),
+// when it dies (the Task's destructor; a cancelled task is a destroyed frame), and that a
+// reference held across a co_await must outlive it. What still hurts: a blocking call
+// inside a coroutine stops every other one. The flags let you watch that: --sequential
+// awaits one request after another (50 s for 10), --blocking-sleep stalls the whole loop,
+// and --debug names the task that did it.
 #include "stage4_coroutines/client.hpp"
 
 #include <chrono>
@@ -38,22 +37,22 @@
 
 namespace stage4 {
 
-namespace client_errors = common::client_errors;
+namespace errors = common::client_errors;
 
 // [docs:stage4-make-tcp-request]
 Task<std::string> make_tcp_request(EventLoop& loop, const common::Address& address, int id) {
   common::Fd socket = common::make_tcp_socket();
   co_await sock_connect(loop, socket.get(), address);
-  co_await sock_sendall(loop, socket.get(), common::protocol::request_line(id), address);
-  co_return co_await sock_read_line(loop, socket.get(), address);
+  co_await sock_sendall(loop, socket.get(), common::protocol::request_line(id));
+  co_return co_await sock_read_line(loop, socket.get());
 }  // the socket closes here, when the frame ends (or when a timeout destroys it earlier)
 // [/docs]
 
 namespace {
 
-// What every request of one run shares. It lives in run(), which outlives every task,
+// What every request of the run shares. It lives in run(), which outlives every task,
 // so the tasks may hold a reference to it across their co_awaits.
-struct Run {
+struct Shared {
   EventLoop& loop;
   const common::Address address;
   const common::ClientOptions& options;
@@ -62,72 +61,70 @@ struct Run {
 };
 
 // --sleep and --blocking-sleep: pause before connecting, the right way or the wrong way.
-Task<std::string> pause_then(const Run& run, Task<std::string> request) {
-  if (run.flags.blocking_sleep_seconds > 0) {
+Task<std::string> pause_then(const Shared& shared, Task<std::string> request) {
+  if (shared.flags.blocking_sleep_seconds > 0) {
     // [docs:stage4-blocking-sleep]
     // Blocks the thread, so the loop and every other request stop too: 10 requests
     // pause one after another. --debug reports each such step.
-    std::this_thread::sleep_for(common::Seconds(run.flags.blocking_sleep_seconds));
+    std::this_thread::sleep_for(common::Seconds(shared.flags.blocking_sleep_seconds));
     // [/docs]
   } else {
-    co_await sleep(run.loop, common::Seconds(run.flags.sleep_seconds));  // the others run meanwhile
+    co_await sleep(shared.loop, common::Seconds(shared.flags.sleep_seconds));  // the others run
   }
   co_return co_await std::move(request);
 }
 
 // [docs:stage4-report-request]
 // One request as the report sees it: it starts, then ends exactly once, in time or not.
-Task<void> report_request(const Run& run, int id) {
-  run.report.request_started(id);
-  Task<std::string> request = make_tcp_request(run.loop, run.address, id);
-  if (run.flags.blocking_sleep_seconds > 0 || run.flags.sleep_seconds > 0) {
-    request = pause_then(run, std::move(request));
+Task<void> report_request(const Shared& shared, int id) {
+  shared.report.request_started(id);
+  Task<std::string> request = make_tcp_request(shared.loop, shared.address, id);
+  if (shared.flags.blocking_sleep_seconds > 0 || shared.flags.sleep_seconds > 0) {
+    request = pause_then(shared, std::move(request));
   }
-  request.set_name("make_tcp_request(" + std::to_string(id) + ")");
+  shared.loop.set_name(request, "make_tcp_request(" + std::to_string(id) + ")");
   try {
-    std::string response = co_await wait_for(run.loop, std::move(request), run.options.timeout());
-    run.report.request_succeeded(id, std::move(response));
+    std::string response =
+        co_await wait_for(shared.loop, std::move(request), shared.options.timeout());
+    shared.report.request_succeeded(id, std::move(response));
   } catch (const TimeoutError&) {
-    run.report.request_failed(id, client_errors::timed_out(run.options.timeout_seconds));
-  } catch (const RequestError& error) {
-    run.report.request_failed(id, error.what());
+    shared.report.request_failed(id, errors::timed_out(shared.options.timeout_seconds));
+  } catch (const errors::SocketError& error) {  // refused, reset, closed early...
+    shared.report.request_failed(id, errors::describe(error, shared.address));
   } catch (const common::NetError& error) {  // socket(): out of descriptors, say
-    run.report.request_failed(id, error.what());
+    shared.report.request_failed(id, error.what());
   } catch (const std::exception& error) {  // not this request's fault: it stops the run
-    run.report.request_failed(id, error.what());
+    shared.report.request_failed(id, error.what());
     throw;
   }
 }
 // [/docs]
 
 // [docs:stage4-all-at-once]
-Task<void> all_at_once(const Run& run) {
+Task<void> all_at_once(const Shared& shared) {
   std::vector<Task<void>> requests;
-  for (int id : run.options.request_ids()) {
-    requests.push_back(report_request(run, id));
-    requests.back().set_name("request " + std::to_string(id));  // stage 3's name for it
+  for (int id : shared.options.request_ids()) {
+    requests.push_back(report_request(shared, id));
+    shared.loop.set_name(requests.back(), "request " + std::to_string(id));  // stage 3's name
   }
-  co_await gather(run.loop, std::move(requests));
+  co_await gather(shared.loop, std::move(requests));
 }
 // [/docs]
 
 // [docs:stage4-sequential]
 // --sequential: the anti-pattern. Each co_await waits for one request to end before the
 // next one starts, so N requests take N x delay, as in stage 0.
-Task<void> one_after_another(const Run& run) {
-  for (int id : run.options.request_ids()) co_await report_request(run, id);
+Task<void> one_after_another(const Shared& shared) {
+  for (int id : shared.options.request_ids()) co_await report_request(shared, id);
 }
 // [/docs]
 
 }  // namespace
 
 void run(const common::ClientOptions& options, common::RunReport& report, const Flags& flags) {
-  EventLoop loop({.selector = options.selector,
-                  .debug = flags.debug,
-                  .trace = flags.trace_loop,
-                  .log = flags.log});
-  const Run run{loop, options.address(), options, report, flags};
-  loop.run_until_complete(flags.sequential ? one_after_another(run) : all_at_once(run));
+  EventLoop loop({.selector = options.selector, .observer = flags.observer});
+  const Shared shared{loop, options.address(), options, report, flags};
+  loop.run_until_complete(flags.sequential ? one_after_another(shared) : all_at_once(shared));
 }
 
 }  // namespace stage4

@@ -1,7 +1,6 @@
 // client.hpp: stage 4's client, as main.cpp and the tests call it.
 #pragma once
 
-#include <iosfwd>
 #include <string>
 
 #include "common/client_options.hpp"
@@ -18,9 +17,7 @@ struct Flags {
   double blocking_sleep_seconds = 0;  // --blocking-sleep S: each request first blocks the
                                       //   thread S seconds (anti-pattern: the loop stalls)
   double sleep_seconds = 0;           // --sleep S: each request first co_awaits sleep(S)
-  bool debug = false;                 // --debug: warn about steps slower than 100 ms
-  bool trace_loop = false;            // --trace-loop: one stderr line per loop event
-  std::ostream* log = nullptr;        // where those lines go (nullptr: std::cerr)
+  LoopObserver* observer = nullptr;   // --trace-loop, --debug (extras/loop_trace.hpp)
 };
 
 // Sends options.requests requests at once (or one after another with --sequential),
@@ -29,7 +26,7 @@ struct Flags {
 void run(const common::ClientOptions& options, common::RunReport& report, const Flags& flags = {});
 
 // One request: connect, send "Request <id>\n", read the response line. Throws
-// RequestError (socket_ops.hpp) or common::NetError when it fails.
+// common::client_errors::SocketError or common::NetError when it fails.
 Task<std::string> make_tcp_request(EventLoop& loop, const common::Address& address, int id);
 
 }  // namespace stage4

@@ -1,9 +1,6 @@
 // sleep.hpp: `co_await sleep(loop, 10ms)`, asyncio.sleep: suspend this coroutine, let the
-// loop run the others, resume after the duration.
-//
-// Public API:
-//   co_await sleep(loop, duration)   any std::chrono duration; zero or less: yield once
-//                                    (go to the back of the ready list), like asyncio.sleep(0)
+// loop run the others, resume after the duration. Zero or less: yield once (go to the back
+// of the ready list), like asyncio.sleep(0).
 //
 // Who owns what: the awaiter, and so the timer, lives in the sleeping coroutine's frame
 // (the compiler keeps the awaiter of a co_await there until it resumes). Destroying the
@@ -14,7 +11,6 @@
 
 #include <chrono>
 #include <coroutine>
-#include <string>
 
 #include "stage4_coroutines/event_loop.hpp"
 
@@ -28,14 +24,10 @@ class SleepAwaiter {
   bool await_ready() const noexcept { return false; }
   void await_suspend(std::coroutine_handle<> sleeping) {
     EventLoop& loop = timer_.loop();
-    if (loop.tracing()) loop.trace_suspend("sleep " + seconds_text(duration_));
-    if (duration_ <= Duration::zero()) {
-      timer_.handle = sleeping;
-      timer_.task = loop.current_task();
-      loop.call_soon(timer_);  // just yield: the others run first
-    } else {
-      timer_.start(loop.time() + duration_, sleeping);
-    }
+    if (duration_ > Duration::zero()) return timer_.start(loop.time() + duration_, sleeping);
+    timer_.handle = sleeping;  // just yield: the others run first
+    timer_.task = loop.current_task();
+    loop.call_soon(timer_);
   }
   void await_resume() const noexcept {}
 

@@ -1,54 +1,44 @@
 // task.hpp: Task<T>, a coroutine that hands back a T (or an exception) to whoever awaits it.
 //
-// Stage 3 wrote its Task by hand: a class that drives a generator, one step per resolved
-// future. Here the compiler writes the state machine: any function whose body uses
-// co_await or co_return and whose return type is Task<T> is compiled into a coroutine
-// frame on the heap (its locals, where it stopped, its promise), and Task is the handle
-// to that frame. The promise below is where the result goes and who is told at the end.
+// Stage 3's Task was a class that pumped a generator: it took each future the generator
+// yielded, waited for it with a callback, then called next() again. Here the coroutine
+// awaits what it waits for itself (the awaiter protocol), and Task is only the handle to
+// its frame: any function whose return type is Task<T> and whose body uses co_await or
+// co_return is compiled into a frame on the heap (its locals, where it stopped, the
+// promise below), and the promise is where the result goes and who is told at the end.
 //
-// Public API:
-//   Task<T> f(...) { ...; co_return value; }  a coroutine; calling it only creates the frame:
-//                                     nothing runs until it is awaited (lazy, as in Python)
-//   T value = co_await f(...);        runs f until it finishes, then resumes us with its value
-//   co_await std::move(task);         awaiting takes the task: it cannot die while awaited
-//   task.set_name("make_tcp_request(7)")   the name --debug and --trace-loop print
-//   task.done()                       whether it has finished (returned or thrown)
-// To run tasks concurrently: EventLoop::create_task, gather(), wait_for().
+//   Task<int> answer(EventLoop& loop) { co_await sleep(loop, 10ms); co_return 42; }
+//   int value = co_await answer(loop);   // lazy: nothing runs until it is awaited
 //
 // Who owns the frame. The Task, and only it: a Task is move-only and its destructor
-// destroys the frame, whether it never started (its parameters are destroyed), is
-// suspended (its locals are destroyed: sockets close, timers and registrations are
-// removed from the loop) or has finished (its result goes). No reference counting, no
-// garbage collector: the frame dies exactly when its Task does. `co_await std::move(t)`
-// moves the Task into the awaiting coroutine's frame, so a task is owned by whoever
-// awaits it, and destroying the outer task destroys the whole chain, innermost first.
+// destroys the frame, whether it never started, is suspended (its locals are destroyed:
+// sockets close, timers and registrations leave the loop) or has finished. No reference
+// counting, no garbage collector. `co_await std::move(t)` moves the Task into the awaiting
+// frame, so destroying the outer task destroys the whole chain, innermost first.
 //
 // Symmetric transfer. When A awaits B, A's await_suspend returns B's handle and B starts
 // at once; when B finishes, its final_suspend returns A's handle and A resumes at once.
 // Returning a handle (instead of calling handle.resume()) lets the compiler *jump* to the
-// next coroutine rather than call it, so a chain of 100,000 awaits that finish without
-// suspending runs in constant stack space. (GCC only makes that jump a tail call with
-// -foptimize-sibling-calls and without ASan stack instrumentation: stage4_coroutines_lib
-// adds both to everything that uses it, see CMakeLists.txt.)
+// next coroutine rather than call it, so a chain of 100,000 awaits runs in constant stack
+// space; stage 3 walked a stack of generators in Generator::next instead. (GCC makes that
+// jump a tail call only with -foptimize-sibling-calls and without ASan's stack
+// instrumentation: see CMakeLists.txt.)
 #pragma once
 
 #include <coroutine>
 #include <exception>
-#include <memory>
 #include <optional>
 #include <stdexcept>
 #include <string>
-#include <string_view>
 #include <utility>
 
 namespace stage4 {
 
 class TaskPromiseBase;
 
-// Someone other than an awaiting coroutine who must hear when a task finishes: gather
-// (counting its tasks down), wait_for (racing a timer), the loop (for run_until_complete
-// and the tasks create_task gave it). Called from the finished task's final suspend
-// point; returns the coroutine to run next (std::noop_coroutine(): back to the loop).
+// Who hears that a task of its own has finished (gather, wait_for, the loop), instead of an
+// awaiting coroutine. Called at the task's final suspend point; returns the coroutine to
+// run next (std::noop_coroutine(): back to the loop).
 class Join {
  public:
   virtual std::coroutine_handle<> task_done(TaskPromiseBase& task) noexcept = 0;
@@ -57,11 +47,10 @@ class Join {
   ~Join() = default;
 };
 
-// What every Task's promise has, whatever T is: what the loop, gather and wait_for use.
+// What every Task's promise has, whatever T is.
 class TaskPromiseBase {
  public:
-  // Lazy: calling the coroutine creates its frame and stops before the first line.
-  std::suspend_always initial_suspend() noexcept { return {}; }
+  std::suspend_always initial_suspend() noexcept { return {}; }  // lazy, as in Python
 
   // [docs:stage4-final-awaiter]
   // At the end, stay suspended (the Task still owns the frame and reads the result from
@@ -82,14 +71,9 @@ class TaskPromiseBase {
 
   // An exception that escapes the body is kept, and rethrown to whoever awaits the task.
   void unhandled_exception() noexcept { exception_ = std::current_exception(); }
-
   std::exception_ptr exception() const noexcept { return exception_; }
-  // The name given with set_name(), or "" (the loop then prints the frame's address).
-  std::string_view name() const noexcept { return name_ ? std::string_view(*name_) : ""; }
-  void set_name(std::string name) { name_ = std::make_unique<std::string>(std::move(name)); }
 
-  // Who hears of the end: the coroutine awaiting this task, or a Join. Set by whoever
-  // starts the task, before it starts.
+  // Who hears of the end: the awaiting coroutine, or a Join. Set before the task starts.
   void set_continuation(std::coroutine_handle<> awaiting) noexcept { continuation_ = awaiting; }
   void set_join(Join* join) noexcept { join_ = join; }
 
@@ -102,7 +86,6 @@ class TaskPromiseBase {
   std::coroutine_handle<> continuation_;
   Join* join_ = nullptr;
   std::exception_ptr exception_;
-  std::unique_ptr<std::string> name_;  // null for unnamed tasks: no cost when unused
 };
 
 template <typename T>
@@ -137,18 +120,26 @@ class TaskPromise<void> : public TaskPromiseBase {
 
 // For the runtime (the loop, gather, wait_for): a task's promise and handle.
 struct TaskAccess {
+  // The promise of a task about to start, checked: starting an empty (moved-from) Task
+  // would resume a null handle, a finished one a coroutine that has ended; both are
+  // undefined behaviour, so `what` ("co_await", "gather"...) throws a clear error instead.
   template <typename T>
-  static TaskPromise<T>& promise(Task<T>& task) {
+  static TaskPromise<T>& startable(Task<T>& task, const char* what) {
+    if (!task.handle_) throw std::logic_error(std::string(what) + ": an empty Task (moved from?)");
+    if (task.handle_.done()) throw std::logic_error(std::string(what) + ": a finished Task");
+    return task.handle_.promise();
+  }
+  template <typename T>
+  static TaskPromise<T>& promise(Task<T>& task) noexcept {
     return task.handle_.promise();
   }
   template <typename T>
   static std::coroutine_handle<> handle(Task<T>& task) noexcept {
     return task.handle_;
   }
-  // The result of a finished task; rethrows its exception.
   template <typename T>
-  static T take_result(Task<T>& task) {
-    if (!task.done()) throw std::logic_error("result of a task that has not finished");
+  static T take_result(Task<T>& task) {  // of a finished task; rethrows its exception
+    if (!task.done()) throw std::logic_error("the result of a Task that has not finished");
     return task.handle_.promise().take_result();
   }
 };
@@ -175,12 +166,9 @@ class [[nodiscard]] Task {
 
   bool valid() const noexcept { return static_cast<bool>(handle_); }
   bool done() const noexcept { return handle_ && handle_.done(); }
-  void set_name(std::string name) { handle_.promise().set_name(std::move(name)); }
-  std::string_view name() const noexcept { return handle_.promise().name(); }
 
-  // co_await std::move(task): see Awaiter below.
   struct Awaiter;
-  Awaiter operator co_await() && noexcept;
+  Awaiter operator co_await() &&;  // co_await std::move(task): see Awaiter below
 
  private:
   friend class detail::TaskPromise<T>;
@@ -208,7 +196,8 @@ struct Task<T>::Awaiter {
 // [/docs]
 
 template <typename T>
-auto Task<T>::operator co_await() && noexcept -> Awaiter {
+auto Task<T>::operator co_await() && -> Awaiter {
+  detail::TaskAccess::startable(*this, "co_await");
   return Awaiter{std::move(*this)};
 }
 

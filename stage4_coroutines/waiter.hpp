@@ -1,17 +1,15 @@
 // waiter.hpp: a suspended coroutine's place in the event loop.
 //
-// When a coroutine waits for the loop (a timer, a socket, a Future, its turn to start),
-// the loop must know what to resume. asyncio keeps a callback in a list; we keep a
-// Waiter: the coroutine_handle to resume and the task it belongs to, linked into one of
-// the loop's lists (the ready list, a timer batch, a Future's waiters).
+// When a coroutine waits for the loop (a timer, a socket, its turn to start), the loop
+// must know what to resume. asyncio keeps a callback in a list; we keep a Waiter: the
+// coroutine_handle to resume and the task it belongs to, linked into one of the loop's
+// lists (the ready list, a timer batch).
 //
 // Who owns what. A Waiter lives inside an awaiter, and so inside the frame of the
-// coroutine that waits (or inside gather / wait_for / the loop, next to the task they
-// start). The loop only links it; it never owns it, and it allocates nothing for it. A
-// Waiter unlinks itself when it is destroyed, so destroying a suspended frame leaves no
-// dangling pointer behind in the loop: that is how a cancelled task vanishes cleanly.
-// (Python needs none of this: its garbage collector keeps a waiting task alive as long as
-// the loop refers to it. C++ lets the owner destroy it, so the loop must forget it.)
+// coroutine that waits. The loop only links it; it allocates nothing for it. A Waiter
+// unlinks itself when it is destroyed, so destroying a suspended frame leaves no dangling
+// pointer in the loop: that is how a cancelled task vanishes cleanly. (Python needs none
+// of this: its garbage collector keeps a waiting task alive while the loop refers to it.)
 #pragma once
 
 #include <coroutine>
@@ -30,7 +28,6 @@ class Link {
   Link& operator=(const Link&) = delete;
   ~Link() { unlink(); }
 
-  bool linked() const noexcept { return next_ != nullptr; }
   void unlink() noexcept {
     if (!next_) return;
     prev_->next_ = next_;
@@ -44,23 +41,23 @@ class Link {
   Link* next_ = nullptr;
 };
 
-class Waiter : public Link {
- public:
+struct Waiter : Link {
   std::coroutine_handle<> handle;   // what to resume
-  TaskPromiseBase* task = nullptr;  // the task it belongs to: its name, for --debug and
-                                    // --trace-loop, and the loop's current_task() when resumed
+  TaskPromiseBase* task = nullptr;  // the task it belongs to: the loop's current_task() then
 };
 
-// A first-in first-out list of Waiters, linked through the Waiters themselves.
+// A first-in first-out list of Waiters, a ring through a sentinel (no null pointers).
 class WaiterList {
  public:
   WaiterList() noexcept { head_.prev_ = head_.next_ = &head_; }
   WaiterList(const WaiterList&) = delete;
   WaiterList& operator=(const WaiterList&) = delete;
-  ~WaiterList() { clear(); }
+  ~WaiterList() {
+    while (pop_front()) {
+    }
+  }
 
   bool empty() const noexcept { return head_.next_ == &head_; }
-
   void push_back(Waiter& waiter) noexcept {
     waiter.unlink();
     waiter.prev_ = head_.prev_;
@@ -68,17 +65,13 @@ class WaiterList {
     head_.prev_->next_ = &waiter;
     head_.prev_ = &waiter;
   }
-
-  // The first Waiter, unlinked; nullptr when the list is empty.
-  Waiter* pop_front() noexcept {
+  Waiter* pop_front() noexcept {  // the first Waiter, unlinked; nullptr if empty
     if (empty()) return nullptr;
     auto* first = static_cast<Waiter*>(head_.next_);
     first->unlink();
     return first;
   }
-
-  // Moves every Waiter of `other` to the end of this list, in order, in O(1).
-  void splice(WaiterList& other) noexcept {
+  void splice(WaiterList& other) noexcept {  // moves all of `other` to our end, in O(1)
     if (other.empty()) return;
     Link* first = other.head_.next_;
     Link* last = other.head_.prev_;
@@ -88,21 +81,14 @@ class WaiterList {
     head_.prev_->next_ = first;
     head_.prev_ = last;
   }
-
-  // Unlinks every Waiter (they stay where they are, waiting for nothing).
-  void clear() noexcept {
-    while (pop_front()) {
-    }
-  }
-
-  std::size_t size() const noexcept {  // O(n): for tests and traces
+  std::size_t size() const noexcept {  // O(n): for tests
     std::size_t count = 0;
     for (const Link* link = head_.next_; link != &head_; link = link->next_) ++count;
     return count;
   }
 
  private:
-  Link head_;  // the sentinel: the list is a ring through it, so no pointer is ever null
+  Link head_;
 };
 
 }  // namespace stage4

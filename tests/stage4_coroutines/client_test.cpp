@@ -5,6 +5,7 @@
 #include <string>
 
 #include "stage4_coroutines/client.hpp"
+#include "stage4_coroutines/extras/loop_trace.hpp"
 
 namespace client_contract {
 inline const std::string stage = "stage4_coroutines";
@@ -68,8 +69,8 @@ TEST_CASE("--sleep pauses every request at once, --blocking-sleep stalls them on
   std::ostringstream log;
   stage4::Flags blocking;
   blocking.blocking_sleep_seconds = pause;
-  blocking.debug = true;
-  blocking.log = &log;
+  stage4::LoopTrace debug({.debug = true, .log = &log});
+  blocking.observer = &debug;
   auto stalled = run_with(options, blocking);
   CHECK(stalled.exit_code == 0);
   CHECK(test_support::all_match_their_ids(stalled.results));
@@ -83,9 +84,9 @@ TEST_CASE("--sleep pauses every request at once, --blocking-sleep stalls them on
 TEST_CASE("--trace-loop shows the steps and suspensions of each request") {
   test_support::ServerThread server(client_contract::server_options());
   std::ostringstream log;
+  stage4::LoopTrace trace_loop({.trace = true, .log = &log});
   stage4::Flags flags;
-  flags.trace_loop = true;
-  flags.log = &log;
+  flags.observer = &trace_loop;
   auto run = run_with(test_support::client_options(server.port(), 2), flags);
   CHECK(run.exit_code == 0);
   std::string trace = log.str();

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <iostream>
 #include <sstream>
 #include <stdexcept>
 #include <string>
@@ -14,17 +15,22 @@
 
 #include "common/fd.hpp"
 #include "stage4_coroutines/event_loop.hpp"
-#include "stage4_coroutines/future.hpp"
+#include "stage4_coroutines/extras/future.hpp"
+#include "stage4_coroutines/extras/loop_trace.hpp"
 #include "stage4_coroutines/gather.hpp"
 #include "stage4_coroutines/sleep.hpp"
-#include "stage4_coroutines/socket_awaiters.hpp"
+#include "stage4_coroutines/socket_ops.hpp"
 #include "stage4_coroutines/task.hpp"
 #include "tests/stage4_coroutines/helpers.hpp"
+#include "tests/stage4_coroutines/virtual_time.hpp"
 #include "tests/support/timing.hpp"
 
 using namespace stage4;
 using namespace std::chrono_literals;
 using stage4_test::Counted;
+using stage4_test::run_until_complete;
+using stage4_test::run_until_idle;
+using stage4_test::VirtualClock;
 using stage4_test::note_after;
 using stage4_test::Tally;
 
@@ -76,13 +82,13 @@ Task<void> block(std::chrono::milliseconds duration) {
 
 TEST_CASE("sleeps end in deadline order, in virtual time") {
   VirtualClock clock;
-  EventLoop loop({.clock = &clock});
+  EventLoop loop({.now = clock.function()});
   std::vector<int> woke;
   TimePoint start = clock.now();
   loop.create_task(note_after(loop, 30ms, 30, woke));
   loop.create_task(note_after(loop, 10ms, 10, woke));
   loop.create_task(note_after(loop, 20ms, 20, woke));
-  loop.run_until_idle();
+  run_until_idle(loop, clock);
   CHECK(woke == std::vector<int>{10, 20, 30});
   CHECK(clock.now() - start == 30ms);  // the clock jumped from deadline to deadline
   CHECK(loop.task_count() == 0);
@@ -91,29 +97,33 @@ TEST_CASE("sleeps end in deadline order, in virtual time") {
 
 TEST_CASE("sleeps due at the same instant end in the order they started (one batch)") {
   VirtualClock clock;
-  EventLoop loop({.clock = &clock});
+  EventLoop loop({.now = clock.function()});
   std::vector<int> woke;
   for (int id = 0; id < 5; ++id) loop.create_task(note_after(loop, 10ms, id, woke));
   loop.run_once(0ms);  // every task takes its first step and sets its timer
   CHECK(loop.timer_count() == 5);
-  loop.run_until_idle();
+  run_until_idle(loop, clock);
   CHECK(woke == std::vector<int>{0, 1, 2, 3, 4});
 }
 
-TEST_CASE("run_once(max_wait) lets a test move virtual time by hand") {
+TEST_CASE("the loop reads the clock it is given: a test moves time by hand") {
   VirtualClock clock;
-  EventLoop loop({.clock = &clock});
+  EventLoop loop({.now = clock.function()});
   std::vector<int> woke;
   loop.create_task(note_after(loop, 10ms, 10, woke));
   loop.create_task(note_after(loop, 25ms, 25, woke));
+  loop.run_once(0ms);  // both start, and set their timers
+  clock.advance(9ms);
   loop.run_once(0ms);
-  loop.run_once(9ms);
   CHECK(woke.empty());
-  loop.run_once(1ms);
+  clock.advance(1ms);
+  loop.run_once(0ms);
   CHECK(woke == std::vector<int>{10});
-  loop.run_once(10ms);
+  clock.advance(10ms);
+  loop.run_once(0ms);
   CHECK(woke == std::vector<int>{10});
-  loop.run_once(10ms);
+  clock.advance(10ms);
+  loop.run_once(0ms);
   CHECK(woke == std::vector<int>{10, 25});
 }
 
@@ -182,11 +192,13 @@ TEST_CASE("run_until_complete refuses to wait forever for a task nothing can wak
 
 TEST_CASE("create_task: the loop owns the task, destroys it when it ends, logs its exception") {
   std::ostringstream log;
+  std::streambuf* stderr_buffer = std::cerr.rdbuf(log.rdbuf());  // the loop writes to stderr
   VirtualClock clock;
-  EventLoop loop({.clock = &clock, .log = &log});
+  EventLoop loop({.now = clock.function()});
   loop.create_task(fail_later(loop));
   CHECK(loop.task_count() == 1);
-  loop.run_until_idle();
+  run_until_idle(loop, clock);
+  std::cerr.rdbuf(stderr_buffer);
   CHECK(loop.task_count() == 0);
   CHECK(log.str().find("spawned and failed") != std::string::npos);
 }
@@ -195,7 +207,7 @@ TEST_CASE("a loop destroyed with tasks still suspended destroys them, exactly on
   Tally tally;
   {
     VirtualClock clock;
-    EventLoop loop({.clock = &clock});
+    EventLoop loop({.now = clock.function()});
     for (int i = 0; i < 3; ++i) loop.create_task(sleep_forever(loop, Counted(tally)));
     loop.run_once(0ms);
     CHECK(loop.timer_count() == 3);
@@ -223,11 +235,12 @@ TEST_CASE("--debug: a step that blocks longer than the threshold is reported, by
           test_support::timing) {
   std::ostringstream log;
   // The quick step must stay under the threshold even when a busy machine deschedules it.
-  EventLoop loop({.debug = true, .slow_step = 300ms, .log = &log});
+  LoopTrace trace({.debug = true, .slow_step = 300ms, .log = &log});
+  EventLoop loop({.observer = &trace});
   Task<void> slow = block(400ms);
-  slow.set_name("make_tcp_request(7)");
+  loop.set_name(slow, "make_tcp_request(7)");
   Task<void> quick = block(0ms);
-  quick.set_name("quick(1)");
+  loop.set_name(quick, "quick(1)");
   std::vector<Task<void>> both;
   both.push_back(std::move(slow));
   both.push_back(std::move(quick));
@@ -238,21 +251,36 @@ TEST_CASE("--debug: a step that blocks longer than the threshold is reported, by
   CHECK(text.find("quick(1)") == std::string::npos);
 }
 
-TEST_CASE("--trace-loop: one line per step, suspension, resolved future and select wake-up") {
+TEST_CASE("--trace-loop: one line per step, suspension, wake-up and select() return") {
   std::ostringstream log;
-  EventLoop loop({.trace = true, .log = &log});
+  LoopTrace trace({.trace = true, .log = &log});
+  EventLoop loop({.observer = &trace});
   Future<int> future(loop, "answer");
   Tally tally;
   std::vector<Task<int>> waiters;
   waiters.push_back(wait_for_future(future, Counted(tally)));
-  waiters[0].set_name("waiter");
+  loop.set_name(waiters[0], "waiter");
   loop.create_task(set_later(loop, future, 1));
   loop.run_until_complete(gather(loop, std::move(waiters)));
   std::string text = log.str();
   // Stage 3's format: "[  0.000123] step     waiter", the event padded to 9 columns.
   CHECK(text.find("] step     waiter\n") != std::string::npos);
   CHECK(text.find("] await    waiter waits for answer\n") != std::string::npos);
-  CHECK(text.find("] resolved answer -> waiter is ready\n") != std::string::npos);
+  CHECK(text.find("] ready    answer -> waiter\n") != std::string::npos);
   CHECK(text.find("] select   woke after ") != std::string::npos);
   CHECK(text.find("] return   waiter is done\n") != std::string::npos);
+}
+
+TEST_CASE("between steps the loop's current task is none: never a task already released") {
+  VirtualClock clock;
+  EventLoop loop({.now = clock.function()});
+  std::vector<int> woke;
+  loop.create_task(note_after(loop, 1ms, 1, woke));
+  loop.run_once(0ms);
+  CHECK(loop.current_task() == nullptr);  // the task is suspended, and not running
+  clock.advance(1ms);
+  loop.run_once(0ms);
+  CHECK(woke == std::vector<int>{1});
+  CHECK(loop.task_count() == 0);          // it ended and was released...
+  CHECK(loop.current_task() == nullptr);  // ...and the loop does not point at it
 }

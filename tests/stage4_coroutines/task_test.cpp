@@ -6,12 +6,15 @@
 #include <string>
 
 #include "stage4_coroutines/event_loop.hpp"
-#include "stage4_coroutines/future.hpp"
+#include "stage4_coroutines/extras/future.hpp"
+#include "stage4_coroutines/gather.hpp"
+#include "stage4_coroutines/wait_for.hpp"
 #include "stage4_coroutines/sleep.hpp"
 #include "stage4_coroutines/task.hpp"
 #include "tests/stage4_coroutines/helpers.hpp"
 
 using namespace stage4;
+using namespace std::chrono_literals;
 using stage4_test::Counted;
 using stage4_test::Tally;
 
@@ -146,4 +149,24 @@ TEST_CASE("moving a Task moves the ownership of its frame, assigning one destroy
   CHECK(tally.alive() == 1);  // the first frame is gone, the new one holds its copy
   second = Task<void>();
   CHECK(tally.alive() == 0);
+}
+
+TEST_CASE("run_until_complete, co_await, gather, wait_for, create_task: an empty Task is an error") {
+  // An empty Task (default-made, or moved from) has no frame: starting it would resume a
+  // null handle, undefined behaviour. Every way of starting a task says so instead.
+  // (A finished Task cannot be started again either: each way of starting one takes it.)
+  EventLoop loop;
+  Task<int> original = answer();
+  Task<int> taken = std::move(original);
+  CHECK_THROWS_WITH_AS(loop.run_until_complete(std::move(original)),
+                       "run_until_complete: an empty Task (moved from?)", std::logic_error);
+  auto await_it = [](Task<int>& task) -> Task<int> { co_return co_await std::move(task); };
+  CHECK_THROWS_WITH_AS(loop.run_until_complete(await_it(original)),
+                       "co_await: an empty Task (moved from?)", std::logic_error);
+  CHECK_THROWS_AS(loop.create_task(Task<void>()), std::logic_error);
+  std::vector<Task<int>> none(1);
+  CHECK_THROWS_AS(loop.run_until_complete(gather(loop, std::move(none))), std::logic_error);
+  CHECK_THROWS_AS(loop.run_until_complete(wait_for(loop, Task<int>(), 1s)), std::logic_error);
+  CHECK(loop.run_until_complete(std::move(taken)) == 42);  // the one that was moved to
+  CHECK(loop.task_count() == 0);
 }

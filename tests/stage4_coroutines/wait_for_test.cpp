@@ -13,14 +13,18 @@
 #include "stage4_coroutines/event_loop.hpp"
 #include "stage4_coroutines/gather.hpp"
 #include "stage4_coroutines/sleep.hpp"
-#include "stage4_coroutines/socket_awaiters.hpp"
+#include "stage4_coroutines/socket_ops.hpp"
 #include "stage4_coroutines/task.hpp"
 #include "stage4_coroutines/wait_for.hpp"
 #include "tests/stage4_coroutines/helpers.hpp"
+#include "tests/stage4_coroutines/virtual_time.hpp"
 
 using namespace stage4;
 using namespace std::chrono_literals;
 using stage4_test::Counted;
+using stage4_test::run_until_complete;
+using stage4_test::run_until_idle;
+using stage4_test::VirtualClock;
 using stage4_test::Tally;
 
 namespace {
@@ -57,9 +61,9 @@ Task<int> catch_timeout(EventLoop& loop, Task<int> task, Duration timeout) {
 TEST_CASE("wait_for: a task that finishes in time gives its value, and the timer goes") {
   Tally tally;
   VirtualClock clock;
-  EventLoop loop({.clock = &clock});
+  EventLoop loop({.now = clock.function()});
   TimePoint start = clock.now();
-  CHECK(loop.run_until_complete(wait_for(loop, value_after(loop, 10ms, 7, Counted(tally)), 1s)) ==
+  CHECK(run_until_complete(loop, clock, wait_for(loop, value_after(loop, 10ms, 7, Counted(tally)), 1s)) ==
         7);
   CHECK(clock.now() - start == 10ms);  // it did not wait for the timeout
   CHECK(loop.timer_count() == 0);
@@ -69,8 +73,8 @@ TEST_CASE("wait_for: a task that finishes in time gives its value, and the timer
 
 TEST_CASE("wait_for: an exception in time is the task's, not a timeout") {
   VirtualClock clock;
-  EventLoop loop({.clock = &clock});
-  CHECK_THROWS_WITH_AS(loop.run_until_complete(wait_for(loop, fail_after(loop, 1ms), 1s)),
+  EventLoop loop({.now = clock.function()});
+  CHECK_THROWS_WITH_AS(run_until_complete(loop, clock, wait_for(loop, fail_after(loop, 1ms), 1s)),
                        "failed in time", std::runtime_error);
   CHECK(loop.timer_count() == 0);
 }
@@ -78,10 +82,10 @@ TEST_CASE("wait_for: an exception in time is the task's, not a timeout") {
 TEST_CASE("wait_for: on timeout the task is destroyed, with its timers, and nothing is left") {
   Tally tally;
   VirtualClock clock;
-  EventLoop loop({.clock = &clock});
+  EventLoop loop({.now = clock.function()});
   TimePoint start = clock.now();
   CHECK_THROWS_WITH_AS(
-      loop.run_until_complete(wait_for(loop, nested_sleeps(loop, Counted(tally)), 300ms)),
+      run_until_complete(loop, clock, wait_for(loop, nested_sleeps(loop, Counted(tally)), 300ms)),
       "timed out after 0.3 s", TimeoutError);
   CHECK(clock.now() - start == 300ms);
   CHECK(tally.constructed > 0);
@@ -112,11 +116,11 @@ TEST_CASE("wait_for: on timeout a task waiting on a socket is unregistered from 
 TEST_CASE("wait_for: a timeout of zero still lets a task that needs no wait finish") {
   Tally tally;
   VirtualClock clock;
-  EventLoop loop({.clock = &clock});
-  CHECK(loop.run_until_complete(
+  EventLoop loop({.now = clock.function()});
+  CHECK(run_until_complete(loop, clock, 
             catch_timeout(loop, value_after(loop, 0ms, 5, Counted(tally)), 0ms)) ==
         -1);  // sleep(0) yields once: the timer (due now) fires first
-  CHECK(loop.run_until_complete(
+  CHECK(run_until_complete(loop, clock, 
             catch_timeout(loop, value_after(loop, 1ms, 5, Counted(tally)), 0ms)) == -1);
   CHECK(tally.alive() == 0);
   CHECK(loop.timer_count() == 0);
@@ -125,12 +129,12 @@ TEST_CASE("wait_for: a timeout of zero still lets a task that needs no wait fini
 TEST_CASE("wait_for: a task and a timer due at the same instant, either may win, cleanly") {
   Tally tally;
   VirtualClock clock;
-  EventLoop loop({.clock = &clock});
+  EventLoop loop({.now = clock.function()});
   std::vector<Task<int>> races;
   for (int i = 0; i < 100; ++i) {
     races.push_back(catch_timeout(loop, value_after(loop, 10ms, i, Counted(tally)), 10ms));
   }
-  std::vector<int> results = loop.run_until_complete(gather(loop, std::move(races)));
+  std::vector<int> results = run_until_complete(loop, clock, gather(loop, std::move(races)));
   for (int i = 0; i < 100; ++i)
     CHECK(
         (results[static_cast<std::size_t>(i)] == i || results[static_cast<std::size_t>(i)] == -1));
@@ -142,11 +146,11 @@ TEST_CASE("wait_for: a task and a timer due at the same instant, either may win,
 TEST_CASE("wait_for around gather: a timeout cancels every task gather started") {
   Tally tally;
   VirtualClock clock;
-  EventLoop loop({.clock = &clock});
+  EventLoop loop({.now = clock.function()});
   std::vector<Task<int>> tasks;
   for (int i = 0; i < 10; ++i)
     tasks.push_back(value_after(loop, Duration(i * 10ms), i, Counted(tally)));
-  CHECK_THROWS_AS(loop.run_until_complete(wait_for(loop, gather(loop, std::move(tasks)), 45ms)),
+  CHECK_THROWS_AS(run_until_complete(loop, clock, wait_for(loop, gather(loop, std::move(tasks)), 45ms)),
                   TimeoutError);
   CHECK(tally.alive() == 0);
   CHECK(loop.timer_count() == 0);

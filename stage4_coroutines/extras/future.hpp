@@ -1,5 +1,7 @@
-// future.hpp: Future<T>, a result that is not there yet, the article's Future, awaitable.
+// extras/future.hpp: Future<T>, a result that is not there yet, the article's Future, awaitable.
 //
+// Not needed for the client (every wait there has its own awaiter), but the article's
+// Future, and what asyncio.Queue, Semaphore and Event are built on (exercises 07, 08).
 // Someone (another task, a callback) calls set_result() or set_exception() later;
 // meanwhile any number of coroutines `co_await future`. Stage 3's Future took callbacks
 // (add_done_callback) and its Task turned "the future is done" into "step the generator";
@@ -65,10 +67,7 @@ class FutureBase {
     if (done_) throw std::logic_error(std::string(name_) + " future is already done");
     done_ = true;
     while (Waiter* waiter = waiters_.pop_front()) {
-      if (loop_.tracing()) {
-        loop_.trace("resolved",
-                    std::string(name_) + " -> " + loop_.task_name(waiter->task) + " is ready");
-      }
+      if (LoopObserver* observer = loop_.observer()) observer->woken(waiter->task, name_);
       loop_.call_soon(*waiter);
     }
   }
@@ -80,10 +79,10 @@ class FutureBase {
     bool await_ready() const noexcept { return future_.done(); }
     void await_suspend(std::coroutine_handle<> awaiting) {
       EventLoop& loop = future_.loop_;
-      if (loop.tracing()) loop.trace_suspend(future_.name_);
       waiter_.handle = awaiting;
       waiter_.task = loop.current_task();
       future_.waiters_.push_back(waiter_);
+      if (LoopObserver* observer = loop.observer()) observer->suspended(waiter_.task, future_.name_);
     }
 
    protected:
