@@ -1,7 +1,7 @@
 // 07-semaphore_check.cpp: the check of exercise 07 (docs/exercises/07-semaphore.md), built
 // against exercises/07-semaphore (the starter) and against its solution. First the lesson,
 // with a real slow_server: 100 requests, at most 10 at a time, take about 10 delays. Then
-// the rules, on stage 4's VirtualClock (timers take no time): first come first served, the
+// the rules, on a virtual clock (timers take no time): first come first served, the
 // counts, and cancellation, which must neither leave a ghost in line nor lose a permit.
 #include "semaphore.hpp"  // the exercise's (the starter's or the solution's: see CMakeLists.txt)
 
@@ -18,10 +18,12 @@
 #include "common/protocol.hpp"
 #include "stage4_coroutines/client.hpp"
 #include "stage4_coroutines/event_loop.hpp"
+#include "stage4_coroutines/extras/gather_tuple.hpp"
 #include "stage4_coroutines/gather.hpp"
 #include "stage4_coroutines/sleep.hpp"
 #include "stage4_coroutines/task.hpp"
 #include "stage4_coroutines/wait_for.hpp"
+#include "tests/stage4_coroutines/virtual_time.hpp"
 #include "tests/exercises/check_support.hpp"
 #include "tests/exercises/show_vectors.hpp"
 #include "tests/support/server_thread.hpp"
@@ -64,8 +66,8 @@ struct Entries {
 };
 
 struct Fixture {
-  stage4::VirtualClock clock;
-  EventLoop loop{{.clock = &clock}};
+  stage4_test::VirtualClock clock;
+  EventLoop loop{{.now = clock.function()}};
   common::TimePoint start = clock.now();
   Entries entries;
 
@@ -137,7 +139,7 @@ TEST_CASE("100 requests, at most 10 at a time: about 10 delays, never more than 
 TEST_CASE("first come, first served: 5 coroutines, 2 permits, each held 1 s") {
   Fixture f;
   exercises::Semaphore limit(f.loop, 2);
-  f.loop.run_until_complete(stage4::gather(f.loop, f.hold(limit, 0, 1s), f.hold(limit, 1, 1s),
+  stage4_test::run_until_complete(f.loop, f.clock, stage4::gather(f.loop, f.hold(limit, 0, 1s), f.hold(limit, 1, 1s),
                                            f.hold(limit, 2, 1s), f.hold(limit, 3, 1s),
                                            f.hold(limit, 4, 1s)));
   CHECK(f.entries.ids == std::vector<int>{0, 1, 2, 3, 4});
@@ -157,7 +159,7 @@ TEST_CASE("available() and waiting() say how many permits are free and who waits
     available_meanwhile = limit.available();
     waiting_meanwhile = limit.waiting();
   };
-  f.loop.run_until_complete(stage4::gather(f.loop, f.hold(limit, 0, 1s), f.hold(limit, 1, 1s),
+  stage4_test::run_until_complete(f.loop, f.clock, stage4::gather(f.loop, f.hold(limit, 0, 1s), f.hold(limit, 1, 1s),
                                            f.hold(limit, 2, 1s), look_at_half_time()));
   CHECK(available_meanwhile == 0);
   CHECK(waiting_meanwhile == 1);
@@ -174,7 +176,7 @@ TEST_CASE("a coroutine cancelled while it waits leaves the line and takes no per
     waiting_after_cancel = limit.waiting();
   };
   // 0 holds the permit for 1 s; 1 waits but gives up at 0.5 s; 2 comes at 0.7 s.
-  f.loop.run_until_complete(stage4::gather(f.loop, f.hold(limit, 0, 1s),
+  stage4_test::run_until_complete(f.loop, f.clock, stage4::gather(f.loop, f.hold(limit, 0, 1s),
                                            f.hold_or_give_up(limit, 1, 1s, 500ms),
                                            f.hold_after(limit, 2, 1s, 700ms), look_at(600ms)));
   CHECK(waiting_after_cancel == 0);
@@ -189,13 +191,13 @@ TEST_CASE("handed a permit, then cancelled before it could run: the permit is no
   exercises::Semaphore limit(f.loop, 1);
   // At 1 s, in one turn of the loop: 0 releases (the permit goes to 1, which will run at
   // the next turn), then 1's wait_for times out and destroys 1 before it ever runs.
-  f.loop.run_until_complete(
+  stage4_test::run_until_complete(f.loop, f.clock, 
       stage4::gather(f.loop, f.hold(limit, 0, 1s), f.hold_or_give_up(limit, 1, 1s, 1s)));
   CHECK(f.entries.ids == std::vector<int>{0});
   CHECK(limit.available() == 1);
   CHECK(limit.waiting() == 0);
   // And the permit is really there: the next coroutine gets it at once.
-  f.loop.run_until_complete(f.hold(limit, 2, 1s));
+  stage4_test::run_until_complete(f.loop, f.clock, f.hold(limit, 2, 1s));
   CHECK(f.entries.ids == std::vector<int>{0, 2});
   f.check_loop_is_empty();
 }

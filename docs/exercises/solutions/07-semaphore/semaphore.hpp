@@ -80,7 +80,6 @@ class Semaphore::Acquire {
   }
   void await_suspend(std::coroutine_handle<> waiting) {
     stage4::EventLoop& loop = semaphore_.loop_;
-    if (loop.tracing()) loop.trace_suspend("semaphore");
     place_.handle = waiting;
     place_.task = loop.current_task();
     semaphore_.line_.push_back(place_);
