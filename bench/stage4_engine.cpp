@@ -7,7 +7,6 @@
 
 #include "stage4_coroutines/event_loop.hpp"
 #include "stage4_coroutines/gather.hpp"
-#include "stage4_coroutines/sleep.hpp"
 #include "stage4_coroutines/task.hpp"
 
 namespace bench {

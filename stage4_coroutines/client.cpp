@@ -31,7 +31,6 @@
 #include "common/client_errors.hpp"
 #include "common/protocol.hpp"
 #include "stage4_coroutines/gather.hpp"
-#include "stage4_coroutines/sleep.hpp"
 #include "stage4_coroutines/socket_ops.hpp"
 #include "stage4_coroutines/wait_for.hpp"
 

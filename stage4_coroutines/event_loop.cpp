@@ -11,14 +11,9 @@ namespace stage4 {
 
 namespace {
 
-// What a coroutine waits for, in the observer's words: "fd 5 readable", "timer 0.300 s".
+// What a coroutine waits for, in the observer's words.
 std::string describe_fd(int fd, std::uint32_t events) {
   return "fd " + std::to_string(fd) + (events & common::EVENT_READ ? " readable" : " writable");
-}
-std::string describe_timer(Duration delay) {
-  char text[40];
-  std::snprintf(text, sizeof text, "timer %.3f s", common::Seconds(delay).count());
-  return text;
 }
 
 }  // namespace
@@ -45,8 +40,7 @@ EventLoop::EventLoop(LoopOptions options)
       time_(now_()) {}
 
 EventLoop::~EventLoop() {
-  // Destroy our tasks while the selector and timers they unregister from are still here.
-  while (!spawned_.empty()) spawned_.pop_front();
+  spawned_.clear();  // while the selector and timers their frames unregister from are here
 }
 
 std::optional<TimePoint> EventLoop::next_timer() const {
@@ -54,13 +48,9 @@ std::optional<TimePoint> EventLoop::next_timer() const {
   return timers_.begin()->first;
 }
 
-bool EventLoop::idle() const noexcept {
-  return ready_.empty() && timers_.empty() && fd_count() == 0;
-}
-
 // [docs:stage4-run-until-done]
 void EventLoop::run_until_done(TaskPromiseBase& promise, std::coroutine_handle<> coroutine) {
-  if (running_) throw std::logic_error("run_until_complete: the loop is already running");
+  if (current_task_) throw std::logic_error("run_until_complete: the loop is already running");
   struct Finished final : Join {
     bool done = false;
     std::coroutine_handle<> task_done(TaskPromiseBase&) noexcept override {
@@ -70,15 +60,10 @@ void EventLoop::run_until_done(TaskPromiseBase& promise, std::coroutine_handle<>
   } finished;
   TaskStart start(*this);
   start.start(promise, coroutine, finished);
-  running_ = true;
-  struct Stopped {
-    bool& running;
-    ~Stopped() { running = false; }  // however we leave
-  } stopped{running_};
   while (!finished.done) {
-    if (idle()) {
+    if (ready_.empty() && timers_.empty() && fd_count() == 0) {
       throw std::logic_error(
-          "run_until_complete: the task waits for something that cannot happen "
+          "run_until_complete: the task waits for what cannot happen "
           "(nothing is ready, no timer is set, no fd is watched)");
     }
     run_once();
@@ -86,35 +71,12 @@ void EventLoop::run_until_done(TaskPromiseBase& promise, std::coroutine_handle<>
 }
 // [/docs]
 
-void EventLoop::run_until_idle() {
-  while (!idle()) run_once();
-}
-
 void EventLoop::create_task(Task<void> task) {
+  TaskPromiseBase& promise = task.startable("create_task");
   Spawned& spawned = spawned_.emplace_back(*this);
   spawned.place = std::prev(spawned_.end());
   spawned.task = std::move(task);
-  try {
-    spawned.start.start(spawned.task, spawned, "create_task");
-  } catch (...) {
-    spawned_.pop_back();
-    throw;
-  }
-}
-
-void EventLoop::release_finished_tasks() {
-  for (Spawned* spawned : std::exchange(finished_, {})) {
-    if (std::exception_ptr failure = detail::TaskAccess::promise(spawned->task).exception()) {
-      try {
-        std::rethrow_exception(failure);
-      } catch (const std::exception& error) {
-        std::cerr << "EventLoop: a task of create_task failed: " << error.what() << "\n";
-      } catch (...) {
-        std::cerr << "EventLoop: a task of create_task failed\n";
-      }
-    }
-    spawned_.erase(spawned->place);  // its frame goes now
-  }
+  spawned.start.start(promise, spawned.task.handle(), spawned);
 }
 
 // [docs:stage4-run-once]
@@ -148,8 +110,8 @@ void EventLoop::run_once(std::optional<Duration> max_wait) {
 }
 // [/docs]
 
-// Blocks in select() as long as it may: not at all if something is ready, until the next
-// deadline if a timer is set, else until a socket is ready (or `max_wait`).
+// select(), for as long as it may block: not at all if something is ready, until the next
+// deadline if a timer is set, else until a socket is ready (at most `max_wait`).
 std::span<const common::SelectorEvent> EventLoop::wait(std::optional<Duration> max_wait) {
   std::optional<Duration> timeout;
   if (!ready_.empty()) {
@@ -157,7 +119,7 @@ std::span<const common::SelectorEvent> EventLoop::wait(std::optional<Duration> m
   } else if (!timers_.empty()) {
     timeout = std::max(Duration::zero(), timers_.begin()->first - now_());
   }
-  if (max_wait) timeout = timeout ? std::min(*timeout, *max_wait) : *max_wait;
+  if (max_wait) timeout = std::min(timeout.value_or(*max_wait), *max_wait);
   std::span<const common::SelectorEvent> events;
   const TimePoint before = time_;
   if (timeout || fd_count() > 0) events = selector_->select(timeout);  // else nothing can wake us
@@ -177,17 +139,28 @@ void EventLoop::step(Waiter& waiter) {
   const TimePoint now = now_();
   if (observer_) observer_->step_ended(current_task_, now);
   if (now - time_ >= std::chrono::milliseconds(1)) time_ = now;  // see "Time"
-  current_task_ = nullptr;  // it may be released next: never left pointing at it
-  release_finished_tasks();
+  current_task_ = nullptr;  // the task may be released below: never left pointing at it
+  for (Spawned* spawned : std::exchange(finished_, {})) {
+    if (std::exception_ptr failure = spawned->task.handle().promise().exception) {
+      try {
+        std::rethrow_exception(failure);
+      } catch (const std::exception& error) {
+        std::cerr << "EventLoop: a task of create_task failed: " << error.what() << '\n';
+      } catch (...) {
+        std::cerr << "EventLoop: a task of create_task failed\n";
+      }
+    }
+    spawned_.erase(spawned->place);  // its frame goes now
+  }
 }
 // [/docs]
 
 void TaskStart::start(TaskPromiseBase& promise, std::coroutine_handle<> coroutine, Join& join) {
   join_ = &join;
-  promise.set_join(this);
-  if (loop_->observer_) loop_->observer_->task_started(promise);
+  promise.join = this;
   handle = coroutine;
   task = &promise;
+  if (loop_->observer_) loop_->observer_->task_started(promise);
   loop_->call_soon(*this);
 }
 
@@ -209,8 +182,12 @@ void TimerWait::start(TimePoint deadline, std::coroutine_handle<> coroutine) {
   batch->second.waiters.push_back(*this);
   batch_ = &batch->second;
   ++loop_->timer_count_;
-  if (loop_->observer_)
-    loop_->observer_->suspended(task, describe_timer(deadline - loop_->time()));
+  if (loop_->observer_) {
+    char what[40];
+    std::snprintf(what, sizeof what, "timer %.3f s",
+                  common::Seconds(deadline - loop_->time_).count());
+    loop_->observer_->suspended(task, what);
+  }
 }
 
 void TimerWait::cancel() noexcept {

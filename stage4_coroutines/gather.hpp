@@ -1,20 +1,15 @@
 // gather.hpp: `co_await gather(loop, std::move(tasks))`, asyncio.gather: run tasks
-// concurrently, wait for all of them, get their results in order.
+// concurrently, wait for all of them, get their results in order (a std::vector<T>, or
+// nothing for Task<void>s; extras/gather_tuple.hpp mixes result types in a tuple).
 //
-//   std::vector<T> results = co_await gather(loop, std::move(tasks));  // std::vector<Task<T>>
-//   co_await gather(loop, std::move(void_tasks));                      // Task<void>s
+// Every task starts at the next turn, as a task of its own (as asyncio.gather wraps each
+// coroutine in a Task). If some fail, gather still waits for all of them, then rethrows
+// the first failure in task order (asyncio raises at once and lets the others run on
+// unwatched; here nobody is left running).
 //
-// Every task starts at the next turn of the loop, as a task of its own (as asyncio.gather
-// wraps each coroutine in a Task). The results come in the order the tasks were given,
-// whatever order they finish in. If some fail, gather still waits for all of them, then
-// rethrows the first failure in that order (asyncio raises the first one at once and lets
-// the others run on unwatched; here nobody is left running). extras/gather_tuple.hpp
-// gathers tasks of different types into a tuple.
-//
-// Who owns what. gather's frame owns the tasks (they are moved into it) and the JoinAll
-// below. Destroying the gather task while it waits (wait_for timing out, say) destroys
-// every task it started, and with them their timers and fd registrations. Each task's
-// promise points at a TaskStart in JoinAll: safe, because the tasks die or finish first.
+// Who owns what. gather's frame owns the tasks (moved into it) and the JoinAll below:
+// destroying the gather task while it waits (wait_for timing out, say) destroys every
+// task it started, and with them their timers and fd registrations.
 #pragma once
 
 #include <coroutine>
@@ -28,8 +23,6 @@
 
 namespace stage4 {
 
-namespace detail {
-
 // [docs:stage4-join-all]
 // Starts tasks as tasks of their own and resumes the awaiting coroutine when the last one
 // has finished: a countdown. Each task's final suspend calls task_done(); all but the last
@@ -40,7 +33,7 @@ class JoinAll final : public Join {
 
   template <typename T>
   void add(Task<T>& task) {  // it starts at the next turn
-    starts_.emplace_back(loop_).start(task, *this, "gather");
+    starts_.emplace_back(loop_).start(task.startable("gather"), task.handle(), *this);
     ++remaining_;
   }
 
@@ -66,24 +59,22 @@ class JoinAll final : public Join {
 };
 // [/docs]
 
-}  // namespace detail
-
 // [docs:stage4-gather]
 template <typename T>
 auto gather(EventLoop& loop, std::vector<Task<T>> tasks)
     -> Task<std::conditional_t<std::is_void_v<T>, void, std::vector<T>>> {
-  detail::JoinAll all(loop, tasks.size());
+  JoinAll all(loop, tasks.size());
   for (Task<T>& task : tasks) all.add(task);
   co_await all;  // resumed by the last task to finish
 
   for (Task<T>& task : tasks) {
-    if (auto failure = detail::TaskAccess::promise(task).exception())
-      std::rethrow_exception(failure);
+    if (task.handle().promise().exception)
+      std::rethrow_exception(task.handle().promise().exception);
   }
   if constexpr (!std::is_void_v<T>) {
     std::vector<T> results;
     results.reserve(tasks.size());
-    for (Task<T>& task : tasks) results.push_back(detail::TaskAccess::take_result(task));
+    for (Task<T>& task : tasks) results.push_back(task.result());
     co_return results;
   }
 }

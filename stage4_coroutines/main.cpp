@@ -33,9 +33,10 @@ int main(int argc, char** argv) {
              app.add_flag("--trace-loop", trace.trace,
                           "One stderr line per step, suspension, wake-up and select() return");
            },
-       .run = [&](const common::ClientOptions& options, common::RunReport& report) {
-         stage4::LoopTrace observer(trace);
-         if (trace.trace || trace.debug) flags.observer = &observer;
-         stage4::run(options, report, flags);
-       }});
+       .run =
+           [&](const common::ClientOptions& options, common::RunReport& report) {
+             stage4::LoopTrace observer(trace);
+             if (trace.trace || trace.debug) flags.observer = &observer;
+             stage4::run(options, report, flags);
+           }});
 }

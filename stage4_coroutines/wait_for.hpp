@@ -35,8 +35,6 @@ class TimeoutError : public std::runtime_error {
       : std::runtime_error(common::client_errors::timed_out(common::Seconds(timeout).count())) {}
 };
 
-namespace detail {
-
 // [docs:stage4-wait-for-race]
 // The race between a task and a timer. Awaiting it starts both; it resumes the awaiting
 // coroutine with true if the task finished first, false if the timer fired first.
@@ -45,14 +43,14 @@ class Race final : public Join {
  public:
   Race(EventLoop& loop, Task<T> task, Duration timeout)
       : loop_(loop), task_(std::move(task)), timeout_(timeout), timer_(loop), start_(loop) {
-    TaskAccess::startable(task_, "wait_for");
+    task_.startable("wait_for");
   }
 
   bool await_ready() const noexcept { return false; }
   void await_suspend(std::coroutine_handle<> awaiting) {
     awaiting_ = awaiting;
     awaiting_task_ = loop_.current_task();
-    start_.start(task_, *this, "wait_for");
+    start_.start(task_.startable("wait_for"), task_.handle(), *this);
     timer_.start(loop_.time() + timeout_, awaiting);  // the timer resumes the awaiting coroutine
   }
   bool await_resume() const noexcept { return task_.done(); }
@@ -69,7 +67,7 @@ class Race final : public Join {
     start_.unlink();  // in case it never even started
     task_ = Task<T>();
   }
-  T result() { return TaskAccess::take_result(task_); }
+  T result() { return task_.result(); }
 
  private:
   EventLoop& loop_;
@@ -82,13 +80,11 @@ class Race final : public Join {
 };
 // [/docs]
 
-}  // namespace detail
-
 // [docs:stage4-wait-for]
 template <typename T, typename Rep, typename Period>
 Task<T> wait_for(EventLoop& loop, Task<T> task, std::chrono::duration<Rep, Period> timeout) {
   const auto limit = std::chrono::ceil<Duration>(timeout);
-  detail::Race<T> race(loop, std::move(task), limit);
+  Race<T> race(loop, std::move(task), limit);
   if (!co_await race) {
     race.cancel();
     throw TimeoutError(limit);

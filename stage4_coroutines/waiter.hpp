@@ -2,14 +2,14 @@
 //
 // When a coroutine waits for the loop (a timer, a socket, its turn to start), the loop
 // must know what to resume. asyncio keeps a callback in a list; we keep a Waiter: the
-// coroutine_handle to resume and the task it belongs to, linked into one of the loop's
-// lists (the ready list, a timer batch).
+// handle to resume and the task it belongs to, linked into one of the loop's lists (the
+// ready list, a timer batch) through two pointers kept inside the Waiter itself: an
+// "intrusive" list, so linking allocates nothing and unlinking is O(1).
 //
-// Who owns what. A Waiter lives inside an awaiter, and so inside the frame of the
-// coroutine that waits. The loop only links it; it allocates nothing for it. A Waiter
-// unlinks itself when it is destroyed, so destroying a suspended frame leaves no dangling
-// pointer in the loop: that is how a cancelled task vanishes cleanly. (Python needs none
-// of this: its garbage collector keeps a waiting task alive while the loop refers to it.)
+// Who owns what. A Waiter lives inside an awaiter, so inside the waiting coroutine's
+// frame; the loop only links it. It unlinks itself when destroyed, so destroying a
+// suspended frame leaves no dangling pointer in the loop: that is how a cancelled task
+// vanishes cleanly. (Python's garbage collector keeps a waiting task alive instead.)
 #pragma once
 
 #include <coroutine>
@@ -19,76 +19,60 @@ namespace stage4 {
 
 class TaskPromiseBase;
 
-// The two pointers of a doubly linked list, kept inside the element (an "intrusive"
-// list): linking costs no allocation, and an element unlinks itself in O(1).
-class Link {
- public:
-  Link() noexcept = default;
-  Link(const Link&) = delete;  // others point at it: it must not move
-  Link& operator=(const Link&) = delete;
-  ~Link() { unlink(); }
-
+struct Waiter {
+  Waiter() noexcept = default;
+  Waiter(const Waiter&) = delete;  // lists point at it: it must not move
+  Waiter& operator=(const Waiter&) = delete;
+  ~Waiter() { unlink(); }
   void unlink() noexcept {
-    if (!next_) return;
-    prev_->next_ = next_;
-    next_->prev_ = prev_;
-    prev_ = next_ = nullptr;
+    if (!next) return;
+    prev->next = next;
+    next->prev = prev;
+    prev = next = nullptr;
   }
 
- private:
-  friend class WaiterList;
-  Link* prev_ = nullptr;
-  Link* next_ = nullptr;
-};
-
-struct Waiter : Link {
   std::coroutine_handle<> handle;   // what to resume
-  TaskPromiseBase* task = nullptr;  // the task it belongs to: the loop's current_task() then
+  TaskPromiseBase* task = nullptr;  // its task: the loop's current_task() once resumed
+  Waiter* prev = nullptr;
+  Waiter* next = nullptr;
 };
 
-// A first-in first-out list of Waiters, a ring through a sentinel (no null pointers).
+// A first-in first-out list of Waiters: a ring through a sentinel, so no pointer is null.
 class WaiterList {
  public:
-  WaiterList() noexcept { head_.prev_ = head_.next_ = &head_; }
-  WaiterList(const WaiterList&) = delete;
-  WaiterList& operator=(const WaiterList&) = delete;
+  WaiterList() noexcept { head_.prev = head_.next = &head_; }
   ~WaiterList() {
     while (pop_front()) {
     }
   }
-
-  bool empty() const noexcept { return head_.next_ == &head_; }
+  bool empty() const noexcept { return head_.next == &head_; }
   void push_back(Waiter& waiter) noexcept {
     waiter.unlink();
-    waiter.prev_ = head_.prev_;
-    waiter.next_ = &head_;
-    head_.prev_->next_ = &waiter;
-    head_.prev_ = &waiter;
+    waiter.prev = head_.prev;
+    waiter.next = &head_;
+    head_.prev = head_.prev->next = &waiter;
   }
-  Waiter* pop_front() noexcept {  // the first Waiter, unlinked; nullptr if empty
-    if (empty()) return nullptr;
-    auto* first = static_cast<Waiter*>(head_.next_);
-    first->unlink();
+  Waiter* pop_front() noexcept {  // unlinked; nullptr when empty
+    Waiter* first = empty() ? nullptr : head_.next;
+    if (first) first->unlink();
     return first;
   }
-  void splice(WaiterList& other) noexcept {  // moves all of `other` to our end, in O(1)
+  void splice(WaiterList& other) noexcept {  // all of `other` to our end, in O(1)
     if (other.empty()) return;
-    Link* first = other.head_.next_;
-    Link* last = other.head_.prev_;
-    other.head_.prev_ = other.head_.next_ = &other.head_;
-    first->prev_ = head_.prev_;
-    last->next_ = &head_;
-    head_.prev_->next_ = first;
-    head_.prev_ = last;
+    other.head_.next->prev = head_.prev;
+    other.head_.prev->next = &head_;
+    head_.prev->next = other.head_.next;
+    head_.prev = other.head_.prev;
+    other.head_.prev = other.head_.next = &other.head_;
   }
   std::size_t size() const noexcept {  // O(n): for tests
     std::size_t count = 0;
-    for (const Link* link = head_.next_; link != &head_; link = link->next_) ++count;
+    for (const Waiter* at = head_.next; at != &head_; at = at->next) ++count;
     return count;
   }
 
  private:
-  Link head_;
+  Waiter head_;
 };
 
 }  // namespace stage4

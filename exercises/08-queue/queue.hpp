@@ -29,7 +29,7 @@ class Queue {
 
   // TODO(exercise 08): something `co_await` accepts, that adds `item` at the back, first
   // waiting (suspended) while the queue is full. A Task is one way; an awaiter like stage
-  // 4's sleep.hpp is another.
+  // 4's sleep() (event_loop.hpp) is another.
   stage4::Task<void> put(T item) {
     (void)item;
     throw std::logic_error("not implemented: Queue::put");

@@ -82,7 +82,8 @@ class FutureBase {
       waiter_.handle = awaiting;
       waiter_.task = loop.current_task();
       future_.waiters_.push_back(waiter_);
-      if (LoopObserver* observer = loop.observer()) observer->suspended(waiter_.task, future_.name_);
+      if (LoopObserver* observer = loop.observer())
+        observer->suspended(waiter_.task, future_.name_);
     }
 
    protected:

@@ -21,10 +21,10 @@ using Result = std::conditional_t<std::is_void_v<T>, std::monostate, T>;
 template <typename T>
 Result<T> take(Task<T>& task) {
   if constexpr (std::is_void_v<T>) {
-    TaskAccess::take_result(task);
+    task.result();
     return {};
   } else {
-    return TaskAccess::take_result(task);
+    return task.result();
   }
 }
 
@@ -32,12 +32,12 @@ Result<T> take(Task<T>& task) {
 
 template <typename... T>
 Task<std::tuple<detail::Result<T>...>> gather(EventLoop& loop, Task<T>... tasks) {
-  detail::JoinAll all(loop, sizeof...(T));
+  JoinAll all(loop, sizeof...(T));
   (all.add(tasks), ...);
   co_await all;
 
   std::exception_ptr first;  // the first failure, in the order the tasks were given
-  ((first = first ? first : detail::TaskAccess::promise(tasks).exception()), ...);
+  ((first = first ? first : tasks.handle().promise().exception), ...);
   if (first) std::rethrow_exception(first);
   co_return std::tuple<detail::Result<T>...>(detail::take(tasks)...);
 }

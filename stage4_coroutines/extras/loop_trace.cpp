@@ -47,10 +47,12 @@ void LoopTrace::task_started(const TaskPromiseBase& task) {
 }
 
 void LoopTrace::task_done(const TaskPromiseBase& task) {
-  if (options_.trace) line("return", name(&task) + (task.exception() ? " failed" : " is done"));
+  if (options_.trace) line("return", name(&task) + (task.exception ? " failed" : " is done"));
 }
 
-void LoopTrace::task_released(const TaskPromiseBase& task) { names_.erase(&task); }
+void LoopTrace::task_released(const TaskPromiseBase& task) {
+  names_.erase(&task);
+}
 
 void LoopTrace::step_began(const TaskPromiseBase* task) {
   if (options_.trace) line("step", name(task));
@@ -84,7 +86,8 @@ void LoopTrace::selected(std::span<const common::SelectorEvent> events, Duration
   detail.append(seconds).append(" s: ");
   for (std::size_t i = 0; i < events.size() && i < 8; ++i)
     detail.append(i > 0 ? ", " : "").append(describe(events[i]));
-  if (events.size() > 8) detail.append(", ... (").append(std::to_string(events.size())).append(" fds)");
+  if (events.size() > 8)
+    detail.append(", ... (").append(std::to_string(events.size())).append(" fds)");
   if (events.empty()) detail.append("no fd ready (a timer is due)");
   line("select", detail);
 }

@@ -20,12 +20,11 @@
 #include "stage4_coroutines/event_loop.hpp"
 #include "stage4_coroutines/extras/gather_tuple.hpp"
 #include "stage4_coroutines/gather.hpp"
-#include "stage4_coroutines/sleep.hpp"
 #include "stage4_coroutines/task.hpp"
 #include "stage4_coroutines/wait_for.hpp"
-#include "tests/stage4_coroutines/virtual_time.hpp"
 #include "tests/exercises/check_support.hpp"
 #include "tests/exercises/show_vectors.hpp"
+#include "tests/stage4_coroutines/virtual_time.hpp"
 #include "tests/support/server_thread.hpp"
 
 using namespace std::chrono_literals;
@@ -139,9 +138,10 @@ TEST_CASE("100 requests, at most 10 at a time: about 10 delays, never more than 
 TEST_CASE("first come, first served: 5 coroutines, 2 permits, each held 1 s") {
   Fixture f;
   exercises::Semaphore limit(f.loop, 2);
-  stage4_test::run_until_complete(f.loop, f.clock, stage4::gather(f.loop, f.hold(limit, 0, 1s), f.hold(limit, 1, 1s),
-                                           f.hold(limit, 2, 1s), f.hold(limit, 3, 1s),
-                                           f.hold(limit, 4, 1s)));
+  stage4_test::run_until_complete(
+      f.loop, f.clock,
+      stage4::gather(f.loop, f.hold(limit, 0, 1s), f.hold(limit, 1, 1s), f.hold(limit, 2, 1s),
+                     f.hold(limit, 3, 1s), f.hold(limit, 4, 1s)));
   CHECK(f.entries.ids == std::vector<int>{0, 1, 2, 3, 4});
   CHECK(f.entries.at == std::vector<double>{0, 0, 1, 1, 2});
   CHECK(f.seconds() == 3);
@@ -159,8 +159,9 @@ TEST_CASE("available() and waiting() say how many permits are free and who waits
     available_meanwhile = limit.available();
     waiting_meanwhile = limit.waiting();
   };
-  stage4_test::run_until_complete(f.loop, f.clock, stage4::gather(f.loop, f.hold(limit, 0, 1s), f.hold(limit, 1, 1s),
-                                           f.hold(limit, 2, 1s), look_at_half_time()));
+  stage4_test::run_until_complete(f.loop, f.clock,
+                                  stage4::gather(f.loop, f.hold(limit, 0, 1s), f.hold(limit, 1, 1s),
+                                                 f.hold(limit, 2, 1s), look_at_half_time()));
   CHECK(available_meanwhile == 0);
   CHECK(waiting_meanwhile == 1);
   CHECK(limit.available() == 2);
@@ -176,9 +177,10 @@ TEST_CASE("a coroutine cancelled while it waits leaves the line and takes no per
     waiting_after_cancel = limit.waiting();
   };
   // 0 holds the permit for 1 s; 1 waits but gives up at 0.5 s; 2 comes at 0.7 s.
-  stage4_test::run_until_complete(f.loop, f.clock, stage4::gather(f.loop, f.hold(limit, 0, 1s),
-                                           f.hold_or_give_up(limit, 1, 1s, 500ms),
-                                           f.hold_after(limit, 2, 1s, 700ms), look_at(600ms)));
+  stage4_test::run_until_complete(
+      f.loop, f.clock,
+      stage4::gather(f.loop, f.hold(limit, 0, 1s), f.hold_or_give_up(limit, 1, 1s, 500ms),
+                     f.hold_after(limit, 2, 1s, 700ms), look_at(600ms)));
   CHECK(waiting_after_cancel == 0);
   CHECK(f.entries.ids == std::vector<int>{0, 2});
   CHECK(f.entries.at == std::vector<double>{0, 1});  // 2 got 0's permit when 0 released it
@@ -191,7 +193,8 @@ TEST_CASE("handed a permit, then cancelled before it could run: the permit is no
   exercises::Semaphore limit(f.loop, 1);
   // At 1 s, in one turn of the loop: 0 releases (the permit goes to 1, which will run at
   // the next turn), then 1's wait_for times out and destroys 1 before it ever runs.
-  stage4_test::run_until_complete(f.loop, f.clock, 
+  stage4_test::run_until_complete(
+      f.loop, f.clock,
       stage4::gather(f.loop, f.hold(limit, 0, 1s), f.hold_or_give_up(limit, 1, 1s, 1s)));
   CHECK(f.entries.ids == std::vector<int>{0});
   CHECK(limit.available() == 1);

@@ -19,12 +19,11 @@
 #include "stage4_coroutines/event_loop.hpp"
 #include "stage4_coroutines/extras/gather_tuple.hpp"
 #include "stage4_coroutines/gather.hpp"
-#include "stage4_coroutines/sleep.hpp"
 #include "stage4_coroutines/task.hpp"
 #include "stage4_coroutines/wait_for.hpp"
-#include "tests/stage4_coroutines/virtual_time.hpp"
 #include "tests/exercises/check_support.hpp"
 #include "tests/exercises/show_vectors.hpp"
+#include "tests/stage4_coroutines/virtual_time.hpp"
 #include "tests/support/server_thread.hpp"
 
 using namespace std::chrono_literals;
@@ -93,11 +92,12 @@ TEST_CASE("3 producers, 2 slower consumers, 4 slots: every item once, in order, 
       most_queued = std::max(most_queued, queue.size());
     }
   };
-  stage4_test::run_until_complete(f.loop, f.clock, stage4::gather(f.loop, f.produce(queue, items_of(1, 50), 1ms, ignored),
-                                           f.produce(queue, items_of(2, 50), 1ms, ignored),
-                                           f.produce(queue, items_of(3, 50), 1ms, ignored),
-                                           f.consume(queue, 75, 2ms, got_a),
-                                           f.consume(queue, 75, 2ms, got_b), watch()));
+  stage4_test::run_until_complete(
+      f.loop, f.clock,
+      stage4::gather(f.loop, f.produce(queue, items_of(1, 50), 1ms, ignored),
+                     f.produce(queue, items_of(2, 50), 1ms, ignored),
+                     f.produce(queue, items_of(3, 50), 1ms, ignored),
+                     f.consume(queue, 75, 2ms, got_a), f.consume(queue, 75, 2ms, got_b), watch()));
   std::vector<int> all = got_a;
   all.insert(all.end(), got_b.begin(), got_b.end());
   CHECK(all.size() == 150);
@@ -132,7 +132,8 @@ TEST_CASE("get waits while the queue is empty") {
     got.push_back(co_await queue.get());
     got_at = f.seconds();
   };
-  stage4_test::run_until_complete(f.loop, f.clock, stage4::gather(f.loop, consumer(), f.produce(queue, {7}, 1s, put_at)));
+  stage4_test::run_until_complete(
+      f.loop, f.clock, stage4::gather(f.loop, consumer(), f.produce(queue, {7}, 1s, put_at)));
   CHECK(got == std::vector<int>{7});
   CHECK(got_at == 1);
 }
@@ -142,8 +143,9 @@ TEST_CASE("put waits while the queue is full") {
   exercises::Queue<int> queue(f.loop, 2);
   std::vector<double> put_at;
   std::vector<int> got;
-  stage4_test::run_until_complete(f.loop, f.clock, stage4::gather(f.loop, f.produce(queue, {1, 2, 3}, 0s, put_at),
-                                           f.consume(queue, 1, 1s, got)));
+  stage4_test::run_until_complete(f.loop, f.clock,
+                                  stage4::gather(f.loop, f.produce(queue, {1, 2, 3}, 0s, put_at),
+                                                 f.consume(queue, 1, 1s, got)));
   CHECK(put_at == std::vector<double>{0, 0, 1});  // the third waited for the get at 1 s
   CHECK(got == std::vector<int>{1});
   CHECK(queue.size() == 2);
@@ -154,7 +156,8 @@ TEST_CASE("coroutines waiting to get are served in the order they came") {
   exercises::Queue<int> queue(f.loop, 5);
   std::vector<int> first, second, third;
   std::vector<double> put_at;
-  stage4_test::run_until_complete(f.loop, f.clock, 
+  stage4_test::run_until_complete(
+      f.loop, f.clock,
       stage4::gather(f.loop, f.consume(queue, 1, 0s, first), f.consume(queue, 1, 0s, second),
                      f.consume(queue, 1, 0s, third), f.produce(queue, {1, 2, 3}, 1s, put_at)));
   CHECK(first == std::vector<int>{1});
@@ -168,9 +171,10 @@ TEST_CASE("a get given up while it waits leaves the line: the next item goes to 
   std::vector<int> gave_up, got;
   std::vector<double> put_at;
   // The first get gives up at 0.5 s; 7 is put at 1 s; the second get comes at 2 s.
-  stage4_test::run_until_complete(f.loop, f.clock, stage4::gather(f.loop, f.get_or_give_up(queue, 500ms, gave_up),
-                                           f.produce(queue, {7}, 1s, put_at),
-                                           f.consume(queue, 1, 2s, got)));
+  stage4_test::run_until_complete(
+      f.loop, f.clock,
+      stage4::gather(f.loop, f.get_or_give_up(queue, 500ms, gave_up),
+                     f.produce(queue, {7}, 1s, put_at), f.consume(queue, 1, 2s, got)));
   CHECK(gave_up.empty());
   CHECK(got == std::vector<int>{7});
   f.check_loop_is_empty();
@@ -183,8 +187,9 @@ TEST_CASE("handed an item, then cancelled before it could run: the item is not l
   std::vector<double> put_at;
   // At 1 s, in one turn of the loop: 7 is put (and handed to the waiting get, which will
   // run at the next turn), then that get's wait_for times out and destroys it.
-  stage4_test::run_until_complete(f.loop, f.clock, stage4::gather(f.loop, f.produce(queue, {7}, 1s, put_at),
-                                           f.get_or_give_up(queue, 1s, gave_up)));
+  stage4_test::run_until_complete(f.loop, f.clock,
+                                  stage4::gather(f.loop, f.produce(queue, {7}, 1s, put_at),
+                                                 f.get_or_give_up(queue, 1s, gave_up)));
   CHECK(gave_up.empty());
   CHECK(queue.size() == 1);
   stage4_test::run_until_complete(f.loop, f.clock, f.consume(queue, 1, 0s, got));

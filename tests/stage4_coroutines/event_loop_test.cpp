@@ -18,7 +18,6 @@
 #include "stage4_coroutines/extras/future.hpp"
 #include "stage4_coroutines/extras/loop_trace.hpp"
 #include "stage4_coroutines/gather.hpp"
-#include "stage4_coroutines/sleep.hpp"
 #include "stage4_coroutines/socket_ops.hpp"
 #include "stage4_coroutines/task.hpp"
 #include "tests/stage4_coroutines/helpers.hpp"
@@ -28,11 +27,11 @@
 using namespace stage4;
 using namespace std::chrono_literals;
 using stage4_test::Counted;
+using stage4_test::note_after;
 using stage4_test::run_until_complete;
 using stage4_test::run_until_idle;
-using stage4_test::VirtualClock;
-using stage4_test::note_after;
 using stage4_test::Tally;
+using stage4_test::VirtualClock;
 
 namespace {
 
@@ -132,7 +131,7 @@ TEST_CASE("sleep(0) yields: tasks take turns") {
   std::vector<int> order;
   loop.create_task(yield_and_note(loop, 1, order));
   loop.create_task(yield_and_note(loop, 2, order));
-  loop.run_until_idle();
+  stage4_test::run_until_idle(loop);
   CHECK(order == std::vector<int>{10, 20, 11, 21, 12, 22});
 }
 
@@ -227,7 +226,7 @@ TEST_CASE("readable(): a coroutine sleeps until its socket has data, then the fd
     loop.create_task(write_later(loop, writer.get()));
     CHECK(loop.run_until_complete(read_one(loop, reader.get())) == "x");
     CHECK(loop.fd_count() == 0);
-    loop.run_until_idle();
+    stage4_test::run_until_idle(loop);
   }
 }
 

@@ -11,7 +11,6 @@
 #include "stage4_coroutines/event_loop.hpp"
 #include "stage4_coroutines/extras/gather_tuple.hpp"
 #include "stage4_coroutines/gather.hpp"
-#include "stage4_coroutines/sleep.hpp"
 #include "stage4_coroutines/task.hpp"
 #include "tests/stage4_coroutines/helpers.hpp"
 #include "tests/stage4_coroutines/virtual_time.hpp"
@@ -21,8 +20,8 @@ using namespace std::chrono_literals;
 using stage4_test::Counted;
 using stage4_test::run_until_complete;
 using stage4_test::run_until_idle;
-using stage4_test::VirtualClock;
 using stage4_test::Tally;
+using stage4_test::VirtualClock;
 
 namespace {
 
@@ -60,7 +59,8 @@ TEST_CASE("gather returns the results in the order of the tasks, not of their en
   std::vector<Task<int>> tasks;
   for (int i = 0; i < 5; ++i) tasks.push_back(after(loop, Duration(50ms) - i * 10ms, i, finished));
   TimePoint start = clock.now();
-  CHECK(run_until_complete(loop, clock, gather(loop, std::move(tasks))) == std::vector<int>{0, 1, 2, 3, 4});
+  CHECK(run_until_complete(loop, clock, gather(loop, std::move(tasks))) ==
+        std::vector<int>{0, 1, 2, 3, 4});
   CHECK(finished == std::vector<int>{4, 3, 2, 1, 0});
   CHECK(clock.now() - start == 50ms);  // concurrently: the longest, not the sum
 }
@@ -70,9 +70,10 @@ TEST_CASE("gather of different types gives a tuple (a Task<void> gives std::mono
   EventLoop loop({.now = clock.function()});
   std::vector<int> finished;
   bool done = false;
-  auto [number, text, nothing] = run_until_complete(loop, clock, gather(loop, after(loop, 3ms, 7, finished),
-                                                                text_after(loop, 1ms, "seven"),
-                                                                nothing_after(loop, 2ms, done)));
+  auto [number, text, nothing] =
+      run_until_complete(loop, clock,
+                         gather(loop, after(loop, 3ms, 7, finished), text_after(loop, 1ms, "seven"),
+                                nothing_after(loop, 2ms, done)));
   CHECK(number == 7);
   CHECK(text == "seven");
   CHECK(std::is_same_v<decltype(nothing), std::monostate>);
@@ -89,8 +90,8 @@ TEST_CASE("gather waits for every task, then rethrows the first failure in task 
   tasks.push_back(fail_after(loop, 10ms, "third failed"));
   tasks.push_back(after(loop, 40ms, 3, finished));
   TimePoint start = clock.now();
-  CHECK_THROWS_WITH_AS(run_until_complete(loop, clock, gather(loop, std::move(tasks))), "second failed",
-                       std::runtime_error);
+  CHECK_THROWS_WITH_AS(run_until_complete(loop, clock, gather(loop, std::move(tasks))),
+                       "second failed", std::runtime_error);
   CHECK(finished == std::vector<int>{0, 3});  // the others ran to their end
   CHECK(clock.now() - start == 40ms);
   CHECK(loop.timer_count() == 0);

@@ -7,7 +7,6 @@
 #include <vector>
 
 #include "stage4_coroutines/event_loop.hpp"
-#include "stage4_coroutines/sleep.hpp"
 #include "stage4_coroutines/task.hpp"
 #include "tests/support/lifetimes.hpp"
 

@@ -8,9 +8,8 @@
 #include "stage4_coroutines/event_loop.hpp"
 #include "stage4_coroutines/extras/future.hpp"
 #include "stage4_coroutines/gather.hpp"
-#include "stage4_coroutines/wait_for.hpp"
-#include "stage4_coroutines/sleep.hpp"
 #include "stage4_coroutines/task.hpp"
+#include "stage4_coroutines/wait_for.hpp"
 #include "tests/stage4_coroutines/helpers.hpp"
 
 using namespace stage4;
@@ -142,8 +141,8 @@ TEST_CASE("moving a Task moves the ownership of its frame, assigning one destroy
   Tally tally;
   Task<void> first = holds(Counted(tally));
   Task<void> second = std::move(first);
-  CHECK_FALSE(first.valid());
-  CHECK(second.valid());
+  CHECK_FALSE(first.handle());
+  CHECK(second.handle());
   CHECK(tally.alive() == 1);
   second = holds(Counted(tally));
   CHECK(tally.alive() == 1);  // the first frame is gone, the new one holds its copy
@@ -151,7 +150,8 @@ TEST_CASE("moving a Task moves the ownership of its frame, assigning one destroy
   CHECK(tally.alive() == 0);
 }
 
-TEST_CASE("run_until_complete, co_await, gather, wait_for, create_task: an empty Task is an error") {
+TEST_CASE(
+    "run_until_complete, co_await, gather, wait_for, create_task: an empty Task is an error") {
   // An empty Task (default-made, or moved from) has no frame: starting it would resume a
   // null handle, undefined behaviour. Every way of starting a task says so instead.
   // (A finished Task cannot be started again either: each way of starting one takes it.)

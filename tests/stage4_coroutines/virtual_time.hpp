@@ -53,6 +53,11 @@ inline void run_until_idle(EventLoop& loop, VirtualClock& clock) {
   });
 }
 
+// In real time: turns `loop` until nothing is ready, no timer is set, no fd is watched.
+inline void run_until_idle(EventLoop& loop) {
+  while (loop.ready_count() + loop.timer_count() + loop.fd_count() > 0) loop.run_once();
+}
+
 // EventLoop::run_until_complete in virtual time: the task runs as a task of create_task's.
 template <typename T>
 T run_until_complete(EventLoop& loop, VirtualClock& clock, Task<T> task) {

@@ -12,7 +12,6 @@
 #include "common/fd.hpp"
 #include "stage4_coroutines/event_loop.hpp"
 #include "stage4_coroutines/gather.hpp"
-#include "stage4_coroutines/sleep.hpp"
 #include "stage4_coroutines/socket_ops.hpp"
 #include "stage4_coroutines/task.hpp"
 #include "stage4_coroutines/wait_for.hpp"
@@ -24,8 +23,8 @@ using namespace std::chrono_literals;
 using stage4_test::Counted;
 using stage4_test::run_until_complete;
 using stage4_test::run_until_idle;
-using stage4_test::VirtualClock;
 using stage4_test::Tally;
+using stage4_test::VirtualClock;
 
 namespace {
 
@@ -63,8 +62,8 @@ TEST_CASE("wait_for: a task that finishes in time gives its value, and the timer
   VirtualClock clock;
   EventLoop loop({.now = clock.function()});
   TimePoint start = clock.now();
-  CHECK(run_until_complete(loop, clock, wait_for(loop, value_after(loop, 10ms, 7, Counted(tally)), 1s)) ==
-        7);
+  CHECK(run_until_complete(loop, clock,
+                           wait_for(loop, value_after(loop, 10ms, 7, Counted(tally)), 1s)) == 7);
   CHECK(clock.now() - start == 10ms);  // it did not wait for the timeout
   CHECK(loop.timer_count() == 0);
   CHECK(loop.ready_count() == 0);
@@ -117,11 +116,12 @@ TEST_CASE("wait_for: a timeout of zero still lets a task that needs no wait fini
   Tally tally;
   VirtualClock clock;
   EventLoop loop({.now = clock.function()});
-  CHECK(run_until_complete(loop, clock, 
-            catch_timeout(loop, value_after(loop, 0ms, 5, Counted(tally)), 0ms)) ==
+  CHECK(run_until_complete(loop, clock,
+                           catch_timeout(loop, value_after(loop, 0ms, 5, Counted(tally)), 0ms)) ==
         -1);  // sleep(0) yields once: the timer (due now) fires first
-  CHECK(run_until_complete(loop, clock, 
-            catch_timeout(loop, value_after(loop, 1ms, 5, Counted(tally)), 0ms)) == -1);
+  CHECK(run_until_complete(loop, clock,
+                           catch_timeout(loop, value_after(loop, 1ms, 5, Counted(tally)), 0ms)) ==
+        -1);
   CHECK(tally.alive() == 0);
   CHECK(loop.timer_count() == 0);
 }
@@ -150,8 +150,9 @@ TEST_CASE("wait_for around gather: a timeout cancels every task gather started")
   std::vector<Task<int>> tasks;
   for (int i = 0; i < 10; ++i)
     tasks.push_back(value_after(loop, Duration(i * 10ms), i, Counted(tally)));
-  CHECK_THROWS_AS(run_until_complete(loop, clock, wait_for(loop, gather(loop, std::move(tasks)), 45ms)),
-                  TimeoutError);
+  CHECK_THROWS_AS(
+      run_until_complete(loop, clock, wait_for(loop, gather(loop, std::move(tasks)), 45ms)),
+      TimeoutError);
   CHECK(tally.alive() == 0);
   CHECK(loop.timer_count() == 0);
   CHECK(loop.ready_count() == 0);
