@@ -10,6 +10,7 @@
 
 #include "common/net.hpp"
 #include "common/selector.hpp"
+#include "common/selector_timeout.hpp"
 
 namespace common {
 namespace {
@@ -49,17 +50,14 @@ class PollSelector final : public Selector {
   }
 
   std::span<const SelectorEvent> select(std::optional<std::chrono::nanoseconds> timeout) override {
-    int ms = -1;
-    if (timeout) {
-      auto rounded_up = std::chrono::ceil<std::chrono::milliseconds>(
-          std::max(*timeout, std::chrono::nanoseconds::zero()));
-      ms = static_cast<int>(std::min<long long>(rounded_up.count(), 1'000'000'000));
-    }
+    // ppoll, not poll: poll counts in milliseconds (selector_timeout.hpp says why that
+    // matters). No signal mask: the thread's own stays as it is.
+    const timespec limit = to_timespec(timeout.value_or(std::chrono::nanoseconds::zero()));
     ready_.clear();
-    int ready = ::poll(pollfds_.data(), pollfds_.size(), ms);
+    int ready = ::ppoll(pollfds_.data(), pollfds_.size(), timeout ? &limit : nullptr, nullptr);
     if (ready < 0) {
       if (errno == EINTR) return {};
-      throw NetError("poll", errno);
+      throw NetError("ppoll", errno);
     }
     for (std::size_t i = 0; i < pollfds_.size() && ready_.size() < static_cast<std::size_t>(ready);
          ++i) {
