@@ -4,8 +4,9 @@
 // millisecond away. epoll_wait and poll count in whole milliseconds, so every wake-up would be
 // rounded: up, and 1,000 sleeps of 10 ms would take up to 11 s; down, and the caller would
 // wake early and spin until its deadline. So every backend waits with a call that takes a
-// timespec (nanoseconds): epoll_pwait2 (or a timerfd), ppoll, pselect. The kernel never ends
-// such a wait early; it may end it a little late (timer slack, 50 us by default).
+// timespec (nanoseconds): epoll_pwait2 (or a timerfd), ppoll (macOS has none: poll, then a
+// sleep), pselect. The kernel never ends such a wait early; Linux may end it a little late
+// (a thread's timer slack, 50 us by default).
 #pragma once
 
 #include <time.h>
