@@ -56,8 +56,10 @@ class Selector {
   virtual void unregister(int fd) = 0;
 
   // Waits until something registered is ready, or `timeout` passes (nullopt: no
-  // limit; zero: just look). An interrupted wait (EINTR) returns nothing. The span
-  // stays valid until the next call.
+  // limit; zero: just look). Every backend hands the kernel the timeout in nanoseconds,
+  // not rounded to milliseconds (selector_timeout.hpp), so a wait with nothing ready
+  // never ends before it. An interrupted wait (EINTR) returns nothing. The span stays
+  // valid until the next call.
   virtual std::span<const SelectorEvent> select(
       std::optional<std::chrono::nanoseconds> timeout) = 0;
 

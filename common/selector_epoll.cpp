@@ -7,6 +7,7 @@
 
 #if defined(__linux__)
 #include <sys/epoll.h>
+#include <sys/timerfd.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -15,6 +16,7 @@
 
 #include "common/fd.hpp"
 #include "common/net.hpp"
+#include "common/selector_timeout.hpp"
 
 namespace common {
 namespace {
@@ -38,17 +40,17 @@ class EpollSelector final : public Selector {
   }
 
   std::span<const SelectorEvent> select(std::optional<std::chrono::nanoseconds> timeout) override {
-    kernel_events_.resize(std::max<std::size_t>(size_, 1));
-    int ready = ::epoll_wait(epoll_.get(), kernel_events_.data(),
-                             static_cast<int>(kernel_events_.size()), timeout_ms(timeout));
+    kernel_events_.resize(size_ + 1);  // + 1: room for the timer's own event, if it has one
+    int ready = wait(timeout);
     ready_.clear();
     if (ready < 0) {
       if (errno == EINTR) return {};
-      throw NetError("epoll_wait", errno);
+      throw NetError("epoll wait", errno);
     }
     for (int i = 0; i < ready; ++i) {
       const epoll_event& event = kernel_events_[static_cast<std::size_t>(i)];
       const int fd = event.data.fd;
+      if (timer_ && fd == timer_.get()) continue;  // our own wake-up call, not the caller's
       const Registration& registration = table_[static_cast<std::size_t>(fd)];
       std::uint32_t events = 0;
       if (event.events & (EPOLLIN | EPOLLRDHUP)) events |= EVENT_READ;
@@ -71,12 +73,45 @@ class EpollSelector final : public Selector {
     void* data = nullptr;
   };
 
-  static int timeout_ms(std::optional<std::chrono::nanoseconds> timeout) {
-    if (!timeout) return -1;
-    if (*timeout <= std::chrono::nanoseconds::zero()) return 0;
-    // Round up: waking a little early would make the caller spin until its deadline.
-    auto ms = std::chrono::ceil<std::chrono::milliseconds>(*timeout).count();
-    return static_cast<int>(std::min<long long>(ms, 1'000'000'000));
+  // One wait in the kernel; returns what epoll_wait returns. epoll_wait counts in whole
+  // milliseconds (selector_timeout.hpp says why that will not do). epoll_pwait2 takes a
+  // timespec, but needs Linux 5.11 and glibc 2.35; where either is missing, a timerfd of our
+  // own in the interest list wakes epoll_wait on time instead.
+  int wait(std::optional<std::chrono::nanoseconds> timeout) {
+    epoll_event* events = kernel_events_.data();
+    const int capacity = static_cast<int>(kernel_events_.size());
+#if defined(AIO_HAVE_EPOLL_PWAIT2)  // common/CMakeLists.txt: does sys/epoll.h declare it?
+    if (!timer_) {                  // (a timer means the kernel has refused epoll_pwait2 before)
+      const timespec limit = to_timespec(timeout.value_or(std::chrono::nanoseconds::zero()));
+      int ready =
+          ::epoll_pwait2(epoll_.get(), events, capacity, timeout ? &limit : nullptr, nullptr);
+      if (ready >= 0 || errno != ENOSYS) return ready;
+      // ENOSYS: glibc has the call, the kernel (older than 5.11) does not. Use the timer.
+    }
+#endif
+    if (timeout && *timeout <= std::chrono::nanoseconds::zero()) {
+      return ::epoll_wait(epoll_.get(), events, capacity, 0);  // just look
+    }
+    if (!timer_) start_timer();
+    // Armed for this wait's timeout, or disarmed for no limit. Setting the timer also
+    // forgets an expiry from an earlier wait, so it cannot wake this one early.
+    itimerspec when{};
+    if (timeout) when.it_value = to_timespec(*timeout);
+    if (::timerfd_settime(timer_.get(), 0, &when, nullptr) != 0) {
+      throw NetError("timerfd_settime", errno);
+    }
+    return ::epoll_wait(epoll_.get(), events, capacity, -1);
+  }
+
+  void start_timer() {
+    timer_.reset(::timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC));
+    if (!timer_) throw NetError("timerfd_create", errno);
+    epoll_event event{};
+    event.events = EPOLLIN;
+    event.data.fd = timer_.get();
+    if (::epoll_ctl(epoll_.get(), EPOLL_CTL_ADD, timer_.get(), &event) != 0) {
+      throw NetError("epoll register timerfd", errno);
+    }
   }
 
   void control(int operation, int fd, std::uint32_t events, void* data) {
@@ -102,6 +137,7 @@ class EpollSelector final : public Selector {
   }
 
   Fd epoll_;
+  Fd timer_;  // only where epoll_pwait2 is missing; its expiry is never read, only reset
   std::vector<Registration> table_;
   std::vector<epoll_event> kernel_events_;
   std::vector<SelectorEvent> ready_;

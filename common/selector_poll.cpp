@@ -1,7 +1,9 @@
 // selector_poll.cpp: poll(2). No limit on fd numbers, but every call passes the whole
 // list to the kernel and back: O(registered fds) per wake-up, however few are ready.
 #include <poll.h>
+#include <time.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <memory>
 #include <stdexcept>
@@ -10,6 +12,7 @@
 
 #include "common/net.hpp"
 #include "common/selector.hpp"
+#include "common/selector_timeout.hpp"
 
 namespace common {
 namespace {
@@ -49,14 +52,8 @@ class PollSelector final : public Selector {
   }
 
   std::span<const SelectorEvent> select(std::optional<std::chrono::nanoseconds> timeout) override {
-    int ms = -1;
-    if (timeout) {
-      auto rounded_up = std::chrono::ceil<std::chrono::milliseconds>(
-          std::max(*timeout, std::chrono::nanoseconds::zero()));
-      ms = static_cast<int>(std::min<long long>(rounded_up.count(), 1'000'000'000));
-    }
     ready_.clear();
-    int ready = ::poll(pollfds_.data(), pollfds_.size(), ms);
+    int ready = wait(timeout);
     if (ready < 0) {
       if (errno == EINTR) return {};
       throw NetError("poll", errno);
@@ -83,6 +80,26 @@ class PollSelector final : public Selector {
     std::uint32_t interest;
     void* data;
   };
+
+  // ppoll, not poll: poll counts in milliseconds (selector_timeout.hpp says why that
+  // matters). No signal mask: the thread's own stays as it is. macOS has no ppoll: there we
+  // poll the whole milliseconds, sleep the rest and look once more, so the wait still ends
+  // on time (a socket that turns ready during that last fraction of a ms waits for it).
+  int wait(std::optional<std::chrono::nanoseconds> timeout) {
+#if defined(AIO_HAVE_PPOLL)  // common/CMakeLists.txt: does poll.h declare it?
+    const timespec limit = to_timespec(timeout.value_or(std::chrono::nanoseconds::zero()));
+    return ::ppoll(pollfds_.data(), pollfds_.size(), timeout ? &limit : nullptr, nullptr);
+#else
+    if (!timeout) return ::poll(pollfds_.data(), pollfds_.size(), -1);
+    const auto whole = std::chrono::floor<std::chrono::milliseconds>(  // poll's int: < 25 days
+        std::clamp<std::chrono::nanoseconds>(*timeout, {}, std::chrono::days(24)));
+    int ready = ::poll(pollfds_.data(), pollfds_.size(), static_cast<int>(whole.count()));
+    const timespec rest = to_timespec(*timeout - whole);
+    if (ready != 0 || rest.tv_sec != 0 || rest.tv_nsec == 0) return ready;
+    ::nanosleep(&rest, nullptr);
+    return ::poll(pollfds_.data(), pollfds_.size(), 0);
+#endif
+  }
 
   std::size_t find(int fd) const {
     auto found = index_.find(fd);

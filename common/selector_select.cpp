@@ -12,6 +12,7 @@
 
 #include "common/net.hpp"
 #include "common/selector.hpp"
+#include "common/selector_timeout.hpp"
 
 namespace common {
 namespace {
@@ -46,20 +47,15 @@ class SelectSelector final : public Selector {
       if (entry.interest & EVENT_WRITE) FD_SET(fd, &writable);
       highest = fd;  // std::map is ordered: the last one is the highest
     }
-    timeval wait{};
-    if (timeout) {
-      auto us = std::chrono::ceil<std::chrono::microseconds>(
-                    std::max(*timeout, std::chrono::nanoseconds::zero()))
-                    .count();
-      us = std::min<long long>(us, 1'000'000'000LL * 1'000'000LL);
-      wait.tv_sec = static_cast<time_t>(us / 1'000'000);
-      wait.tv_usec = static_cast<suseconds_t>(us % 1'000'000);
-    }
+    // pselect takes a timespec, like the other backends' calls (selector_timeout.hpp), and
+    // leaves it unchanged. No signal mask: the thread's own stays as it is.
+    const timespec limit = to_timespec(timeout.value_or(std::chrono::nanoseconds::zero()));
     ready_.clear();
-    int ready = ::select(highest + 1, &readable, &writable, nullptr, timeout ? &wait : nullptr);
+    int ready =
+        ::pselect(highest + 1, &readable, &writable, nullptr, timeout ? &limit : nullptr, nullptr);
     if (ready < 0) {
       if (errno == EINTR) return {};
-      throw NetError("select", errno);
+      throw NetError("pselect", errno);
     }
     for (const auto& [fd, entry] : entries_) {
       std::uint32_t events = (FD_ISSET(fd, &readable) ? EVENT_READ : 0u) |

@@ -83,7 +83,7 @@ class TcpClient {
   void send_request();
   void on_data_received();
   void on_timeout();
-  void wait_for(std::uint32_t events);
+  void watch(std::uint32_t events);
   void fail(const std::string& error);
   void close();
 
@@ -156,7 +156,7 @@ void TcpClient::send_request() {
   if (!unsent_.empty()) return;
   shared_.report.request_sent(id_);
   state_ = State::receiving;
-  wait_for(EVENT_READ);
+  watch(EVENT_READ);
 }
 // [/docs]
 
@@ -192,8 +192,8 @@ void TcpClient::on_timeout() {
   fail(errors::timed_out(shared_.timeout.count()));
 }
 
-// Asks the loop to call on_ready() when the socket is ready for `events`.
-void TcpClient::wait_for(std::uint32_t events) {
+// Watches the socket for `events` from now on: the loop calls on_ready() when it is ready.
+void TcpClient::watch(std::uint32_t events) {
   shared_.loop.modify(sock_.get(), events, [this] { on_ready(); });
 }
 

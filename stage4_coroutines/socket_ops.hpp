@@ -1,15 +1,11 @@
-// socket_ops.hpp: connect, send and read a line, as coroutines: asyncio's
-// loop.sock_connect(sock, address) and loop.sock_sendall(sock, data), and a read_line on
-// top of sock_recv(sock). Each throws common::client_errors::SocketError when it fails;
-// the client words it, with the server's address, where it reports the request.
-//
-// Each one tries the system call first and awaits readable()/writable() only when the
-// answer is "would block", then tries again: one loop, read top to bottom, where stage 1
-// needed a callback per step and stage 2 a state per step.
-//
-// Lifetimes: a coroutine's parameters are copied into its frame, but what a reference
-// parameter refers to is not: `data` is a std::string taken by value for that reason (the
-// caller's string may be a temporary). The fd is the caller's: it is not closed here.
+// socket_ops.hpp: asyncio's loop.sock_connect(sock, address), sock_sendall(sock, data) and
+// a read_line on top of sock_recv(sock), as coroutines. Each tries the system call first
+// and awaits readable()/writable() only when it would block, then tries again: one loop,
+// top to bottom, where stage 1 needed a callback per step and stage 2 a state per step.
+// They throw common::client_errors::SocketError; the client words it with the address.
+// Lifetimes: a coroutine's parameters are copied into its frame, but not what a reference
+// refers to: `data` is taken by value (the caller's may be a temporary). The fd is the
+// caller's: not closed here.
 #pragma once
 
 #include <coroutine>

@@ -1,19 +1,13 @@
 // wait_for.hpp: `co_await wait_for(loop, std::move(task), 300ms)`, asyncio.wait_for: the
 // task's result, or TimeoutError once the timeout has passed, the task then cancelled.
 //
-// The task runs as a task of its own (it starts at the next turn); a timer runs beside it.
-// Whichever ends first wins:
-//   - the task finishes: its final suspend removes the timer and resumes the awaiting
-//     coroutine at once, which gets the value (or the task's exception);
-//   - the timer fires: the awaiting coroutine resumes, destroys the task and throws.
-// Cancelling, in C++, is destroying the frame: the task's locals are destroyed where it
-// stopped (a socket closes), and the awaiters in its frame remove their timer and fd
-// registration from the loop. Nothing of it is left in the loop, and no code of it runs
-// again. (asyncio instead throws CancelledError into the task, which may catch it and
-// clean up; a C++ task cleans up in destructors.)
-//
-// Who owns what: wait_for's frame owns the task (it is moved in), the timer and the
-// TaskStart, until it returns.
+// The task runs as a task of its own, a timer beside it; whichever ends first wins. The
+// task: its final suspend removes the timer and jumps back with the value. The timer: the
+// awaiting coroutine resumes, destroys the task and throws. Cancelling, in C++, is
+// destroying the frame: its locals are destroyed where it stopped (a socket closes), its
+// awaiters remove their timer and fd registration; no code of it runs again. (asyncio
+// throws CancelledError into the task, which may catch it; C++ cleans up in destructors.)
+// Who owns what: wait_for's frame owns the task (moved in), the timer and the TaskStart.
 #pragma once
 
 #include <chrono>

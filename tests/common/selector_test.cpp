@@ -107,6 +107,44 @@ TEST_CASE("select times out when nothing is ready, and waits about as long as as
   }
 }
 
+TEST_CASE("select never wakes before its timeout, however short" * test_support::timing) {
+  for (SelectorKind kind : all_kinds()) {
+    CAPTURE(common::to_string(kind));
+    auto selector = common::make_selector(kind);
+    SocketPair pair;
+    selector->register_fd(pair.a.get(), EVENT_READ, nullptr);
+    // Not whole milliseconds, so that rounding down to one (or to zero) would show.
+    for (auto timeout : {1500us, 300us, 2700us}) {
+      CAPTURE(timeout.count());
+      auto before = std::chrono::steady_clock::now();
+      CHECK(selector->select(timeout).empty());
+      // Rules out rounding down (to 1 ms, 0 ms, 2 ms): a caller woken early spins.
+      CHECK(std::chrono::steady_clock::now() - before >= timeout);
+    }
+    selector->unregister(pair.a.get());
+  }
+}
+
+TEST_CASE("a select shorter than a millisecond waits about that long, not a whole one" *
+          test_support::timing) {
+  for (SelectorKind kind : all_kinds()) {
+    CAPTURE(common::to_string(kind));
+    auto selector = common::make_selector(kind);
+    SocketPair pair;
+    selector->register_fd(pair.a.get(), EVENT_READ, nullptr);
+    constexpr int waits = 200;
+    auto before = std::chrono::steady_clock::now();
+    for (int i = 0; i < waits; ++i) CHECK(selector->select(100us).empty());
+    std::chrono::duration<double> took = std::chrono::steady_clock::now() - before;
+    MESSAGE(common::to_string(kind)
+            << ": " << waits << " waits of 100 us took " << took.count() * 1000 << " ms");
+    CHECK(took >= waits * 100us);  // none of them woke early
+    // Rules out rounding each wait up to a whole millisecond: at least 200 ms in all.
+    CHECK(took.count() < test_support::well_below(waits * 0.001));
+    selector->unregister(pair.a.get());
+  }
+}
+
 TEST_CASE("many registrations: every backend reports each ready fd once") {
   for (SelectorKind kind : all_kinds()) {
     CAPTURE(common::to_string(kind));
