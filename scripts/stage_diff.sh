@@ -94,7 +94,8 @@ check() {
         bad=1
       elif [[ "$(sed 's/[[:space:]]*$//' <<<"$quoted")" != "$(sed 's/[[:space:]]*$//' <<<"$current")" ]]; then
         echo "$doc:$((i + 1)): stage-diff '$name' differs from \`bash scripts/stage_diff.sh $name\`:"
-        diff <(sed 's/[[:space:]]*$//' <<<"$quoted") <(sed 's/[[:space:]]*$//' <<<"$current") |
+        diff <(printf '%s' "$quoted" | sed 's/[[:space:]]*$//') \
+          <(printf '%s\n' "$current" | sed 's/[[:space:]]*$//') |
           sed 's/^/    /' || true
         bad=1
       fi
