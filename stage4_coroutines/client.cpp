@@ -1,26 +1,22 @@
 // Stage 4: C++20 native coroutines. The client reads like blocking code and runs like stage 3.
 //
-// Before: stage 3 (stage3_generators/) already ran every request in a C++20 coroutine
-// frame, but as a *generator*, the way Python 3.4 wrote coroutines with `yield from` and
-// @asyncio.coroutine: make_tcp_request yielded a future wherever it had to wait (every
-// future of one type, FuturePtr), a Task pumped it with next() each time that future's
-// callback fired, and delegation was a stack that Generator::next walked by hand.
+// Before: stage 3 (stage3_generators/) already ran each request in a C++20 coroutine
+// frame, but as a generator, the way Python 3.4 wrote coroutines (`yield from`,
+// @asyncio.coroutine): make_tcp_request yielded a future wherever it waited (one type,
+// FuturePtr, for all), a Task pumped it with next() when that future's callback fired, and
+// delegation was a stack that Generator::next walked by hand.
 //
-// What changed: stage 4 is PEP 492's native coroutines (`async def` / `await`). The
-// awaiter protocol, await_ready / await_suspend / await_resume, lets each thing a
-// coroutine waits for (a timer, a socket, another task) say how to wait for it, and
-// `co_await x` gives x's own result, typed: no heap future and no callback per wait, no
-// Task pumping values through. Awaiting another task jumps straight into it and back
-// (symmetric transfer, task.hpp) instead of walking the delegation stack. The loop still
-// steps tasks (EventLoop::step); a step is now just handle.resume(). make_tcp_request
-// below is the article's coroutine, line for line: connect, send, read, each a `co_await`.
+// What changed: native awaitables, as in PEP 492 (`async def`/`await`). The awaiter
+// protocol (await_ready / await_suspend / await_resume) lets each thing we wait for (a
+// timer, a socket, a task) say how to wait for it, and `co_await x` gives x's own result,
+// typed: no heap future, no callback per wait. Awaiting a task jumps into it and back
+// (symmetric transfer, task.hpp) instead of walking a stack. The loop still steps tasks;
+// a step is just handle.resume(). make_tcp_request is the article's coroutine, line for line.
 //
-// What C++ makes explicit, which Python hides: who owns a frame (its Task, and only it),
-// when it dies (the Task's destructor; a cancelled task is a destroyed frame), and that a
-// reference held across a co_await must outlive it. What still hurts: a blocking call
-// inside a coroutine stops every other one. The flags let you watch that: --sequential
-// awaits one request after another (50 s for 10), --blocking-sleep stalls the whole loop,
-// and --debug names the task that did it.
+// What C++ makes explicit that Python hides: who owns a frame (its Task), when it dies (a
+// cancelled task is a destroyed frame), that a reference held across a co_await must
+// outlive it. What still hurts: a blocking call in a coroutine stops every other one.
+// --sequential (50 s for 10), --blocking-sleep (the loop stalls) and --debug show it.
 #include "stage4_coroutines/client.hpp"
 
 #include <chrono>
@@ -49,8 +45,8 @@ Task<std::string> make_tcp_request(EventLoop& loop, const common::Address& addre
 
 namespace {
 
-// What every request of the run shares. It lives in run(), which outlives every task,
-// so the tasks may hold a reference to it across their co_awaits.
+// What every request of the run shares. It lives in run(), which outlives every task:
+// they may hold a reference to it across their co_awaits.
 struct Shared {
   EventLoop& loop;
   const common::Address address;

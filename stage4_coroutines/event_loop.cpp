@@ -22,9 +22,7 @@ std::string describe_fd(int fd, std::uint32_t events) {
 struct EventLoop::Spawned final : Join {
   explicit Spawned(EventLoop& owner) : loop(owner), start(owner) {}
   std::coroutine_handle<> task_done(TaskPromiseBase&) noexcept override {
-    // We are inside the task's final suspend point: its frame cannot be destroyed from
-    // here (its resume function is still running). The loop does it after this step.
-    loop.finished_.push_back(this);
+    loop.finished_.push_back(this);  // released after this step
     return std::noop_coroutine();
   }
   EventLoop& loop;
@@ -40,7 +38,7 @@ EventLoop::EventLoop(LoopOptions options)
       time_(now_()) {}
 
 EventLoop::~EventLoop() {
-  spawned_.clear();  // while the selector and timers their frames unregister from are here
+  spawned_.clear();  // first: their frames unregister from the selector and timers
 }
 
 std::optional<TimePoint> EventLoop::next_timer() const {
@@ -80,21 +78,35 @@ void EventLoop::create_task(Task<void> task) {
 }
 
 // [docs:stage4-run-once]
+// One turn of the loop, as asyncio's _run_once.
 void EventLoop::run_once(std::optional<Duration> max_wait) {
-  std::span<const common::SelectorEvent> events = wait(max_wait);
+  // 1. select(): not at all if something is ready, until the next deadline if a timer is
+  //    set, else until a socket is ready; never longer than `max_wait`.
+  std::optional<Duration> timeout = max_wait;
+  if (!ready_.empty()) {
+    timeout = Duration::zero();
+  } else if (!timers_.empty()) {
+    const Duration due = std::max(Duration::zero(), timers_.begin()->first - now_());
+    timeout = std::min(due, max_wait.value_or(due));
+  }
+  std::span<const common::SelectorEvent> events;
+  const TimePoint before = time_;
+  if (timeout || fd_count() > 0) events = selector_->select(timeout);  // else nothing can wake us
+  time_ = now_();
+  if (observer_ && (!events.empty() || timeout != Duration::zero()))
+    observer_->selected(events, time_ - before, time_);
 
-  // Sockets first, then timers: their coroutines join the ready list. No coroutine runs
-  // before every event is taken, so none can destroy a Waiter this loop still holds.
+  // 2. Sockets, then timers: their coroutines join the ready list. No coroutine runs
+  //    before every event is taken, so none can destroy a Waiter the loop still holds.
   for (const common::SelectorEvent& event : events) {
     auto& waiter = *static_cast<FdWait*>(event.data);
     selector_->unregister(waiter.fd_);
-    waiter.fd_ = -1;
+    waiter.registered_ = false;
     if (observer_) observer_->woken(waiter.task, describe_fd(event.fd, event.events));
     ready_.push_back(waiter);
   }
   while (!timers_.empty() && timers_.begin()->first <= time_) {
-    TimerBatch& batch = timers_.begin()->second;
-    while (Waiter* waiter = batch.waiters.pop_front()) {
+    while (Waiter* waiter = timers_.begin()->second.waiters.pop_front()) {
       static_cast<TimerWait*>(waiter)->batch_ = nullptr;
       --timer_count_;
       if (observer_) observer_->woken(waiter->task, "timer due");
@@ -103,43 +115,27 @@ void EventLoop::run_once(std::optional<Duration> max_wait) {
     timers_.erase(timers_.begin());
   }
 
-  // Run what is ready now; what becomes ready while it runs waits for the next turn.
+  // 3. Step each coroutine ready now (what becomes ready meanwhile waits for the next
+  //    turn): resume it until it suspends again. Stage 3's Task::step called next() on a
+  //    generator; here resuming the handle is the whole step.
   WaiterList running;
   running.splice(ready_);
-  while (Waiter* waiter = running.pop_front()) step(*waiter);
+  while (Waiter* waiter = running.pop_front()) {
+    current_task_ = waiter->task;
+    if (observer_) observer_->step_began(current_task_);
+    waiter->handle.resume();  // `waiter` may be gone now (its frame ended): not used again
+    const TimePoint now = now_();
+    if (observer_) observer_->step_ended(current_task_, now);
+    if (now - time_ >= std::chrono::milliseconds(1)) time_ = now;  // see "Time"
+    current_task_ = nullptr;  // never left pointing at a task released below
+    release_finished_tasks();
+  }
 }
 // [/docs]
 
-// select(), for as long as it may block: not at all if something is ready, until the next
-// deadline if a timer is set, else until a socket is ready (at most `max_wait`).
-std::span<const common::SelectorEvent> EventLoop::wait(std::optional<Duration> max_wait) {
-  std::optional<Duration> timeout;
-  if (!ready_.empty()) {
-    timeout = Duration::zero();
-  } else if (!timers_.empty()) {
-    timeout = std::max(Duration::zero(), timers_.begin()->first - now_());
-  }
-  if (max_wait) timeout = std::min(timeout.value_or(*max_wait), *max_wait);
-  std::span<const common::SelectorEvent> events;
-  const TimePoint before = time_;
-  if (timeout || fd_count() > 0) events = selector_->select(timeout);  // else nothing can wake us
-  time_ = now_();
-  if (observer_ && (!events.empty() || timeout != Duration::zero()))
-    observer_->selected(events, time_ - before, time_);
-  return events;
-}
-
-// [docs:stage4-step]
-// One step of a task: resume its coroutine until it suspends again (or ends). Stage 3's
-// Task::step called next() on a generator; here resuming the handle is the whole step.
-void EventLoop::step(Waiter& waiter) {
-  current_task_ = waiter.task;
-  if (observer_) observer_->step_began(current_task_);
-  waiter.handle.resume();  // `waiter` may be gone now (its frame ended): not used again
-  const TimePoint now = now_();
-  if (observer_) observer_->step_ended(current_task_, now);
-  if (now - time_ >= std::chrono::milliseconds(1)) time_ = now;  // see "Time"
-  current_task_ = nullptr;  // the task may be released below: never left pointing at it
+// create_task's tasks that ended during the last step: their frames go now (not from
+// inside their final suspend point, where their resume function is still running).
+void EventLoop::release_finished_tasks() {
   for (Spawned* spawned : std::exchange(finished_, {})) {
     if (std::exception_ptr failure = spawned->task.handle().promise().exception) {
       try {
@@ -150,10 +146,9 @@ void EventLoop::step(Waiter& waiter) {
         std::cerr << "EventLoop: a task of create_task failed\n";
       }
     }
-    spawned_.erase(spawned->place);  // its frame goes now
+    spawned_.erase(spawned->place);
   }
 }
-// [/docs]
 
 void TaskStart::start(TaskPromiseBase& promise, std::coroutine_handle<> coroutine, Join& join) {
   join_ = &join;
@@ -169,9 +164,14 @@ std::coroutine_handle<> TaskStart::task_done(TaskPromiseBase& promise) noexcept 
   return join_->task_done(promise);
 }
 
-TaskStart::~TaskStart() {
-  if (join_ && loop_->observer_) loop_->observer_->task_released(*task);
+// [docs:stage4-sleep]
+void TimerWait::await_suspend(std::coroutine_handle<> sleeping) {
+  if (delay_ > Duration::zero()) return start(loop_->time() + delay_, sleeping);
+  handle = sleeping;  // just yield: the others run first
+  task = loop_->current_task();
+  loop_->call_soon(*this);
 }
+// [/docs]
 
 // [docs:stage4-timer-wait]
 void TimerWait::start(TimePoint deadline, std::coroutine_handle<> coroutine) {
@@ -182,12 +182,11 @@ void TimerWait::start(TimePoint deadline, std::coroutine_handle<> coroutine) {
   batch->second.waiters.push_back(*this);
   batch_ = &batch->second;
   ++loop_->timer_count_;
-  if (loop_->observer_) {
-    char what[40];
-    std::snprintf(what, sizeof what, "timer %.3f s",
-                  common::Seconds(deadline - loop_->time_).count());
-    loop_->observer_->suspended(task, what);
-  }
+  if (!loop_->observer_) return;
+  char what[40];
+  std::snprintf(what, sizeof what, "timer %.3f s",
+                common::Seconds(deadline - loop_->time_).count());
+  loop_->observer_->suspended(task, what);
 }
 
 void TimerWait::cancel() noexcept {
@@ -199,20 +198,20 @@ void TimerWait::cancel() noexcept {
 }
 // [/docs]
 
-void FdWait::start(int fd, std::uint32_t events, std::coroutine_handle<> coroutine) {
-  cancel();
-  handle = coroutine;
+// [docs:stage4-fd-wait]
+void FdWait::await_suspend(std::coroutine_handle<> waiting) {
+  handle = waiting;
   task = loop_->current_task();
-  loop_->selector_->register_fd(fd, events, this);  // may throw: then nothing is registered
-  fd_ = fd;
-  if (loop_->observer_) loop_->observer_->suspended(task, describe_fd(fd, events));
+  loop_->selector_->register_fd(fd_, events_, this);  // may throw: then nothing is registered
+  registered_ = true;
+  if (loop_->observer_) loop_->observer_->suspended(task, describe_fd(fd_, events_));
 }
 
 void FdWait::cancel() noexcept {
   unlink();  // from the ready list, if the fd was ready already
-  if (fd_ < 0) return;
-  loop_->selector_->unregister(fd_);  // before the socket closes (its owner closes it later)
-  fd_ = -1;
+  if (registered_) loop_->selector_->unregister(fd_);  // before the socket closes
+  registered_ = false;
 }
+// [/docs]
 
 }  // namespace stage4

@@ -1,49 +1,38 @@
-// gather.hpp: `co_await gather(loop, std::move(tasks))`, asyncio.gather: run tasks
-// concurrently, wait for all of them, get their results in order (a std::vector<T>, or
-// nothing for Task<void>s; extras/gather_tuple.hpp mixes result types in a tuple).
-//
-// Every task starts at the next turn, as a task of its own (as asyncio.gather wraps each
-// coroutine in a Task). If some fail, gather still waits for all of them, then rethrows
-// the first failure in task order (asyncio raises at once and lets the others run on
-// unwatched; here nobody is left running).
-//
-// Who owns what. gather's frame owns the tasks (moved into it) and the JoinAll below:
-// destroying the gather task while it waits (wait_for timing out, say) destroys every
-// task it started, and with them their timers and fd registrations.
+// gather.hpp: `co_await gather(loop, std::move(tasks))`, asyncio.gather: run tasks at once,
+// wait for all, their results in order (a vector; nothing for Task<void>s; tasks of mixed
+// types: extras/gather_tuple.hpp). Each starts at the next turn as a task of its own, as
+// asyncio.gather wraps each in a Task. If some fail, gather still waits for all, then
+// rethrows the first failure in task order (asyncio lets the others run on unwatched).
+// Who owns what: gather's frame owns the tasks and the JoinAll; destroying the gather task
+// (wait_for timing out, say) destroys every task it started, with their timers and fds.
 #pragma once
 
 #include <coroutine>
 #include <cstddef>
 #include <type_traits>
-#include <utility>
 #include <vector>
 
 #include "stage4_coroutines/event_loop.hpp"
-#include "stage4_coroutines/task.hpp"
 
 namespace stage4 {
 
 // [docs:stage4-join-all]
-// Starts tasks as tasks of their own and resumes the awaiting coroutine when the last one
-// has finished: a countdown. Each task's final suspend calls task_done(); all but the last
-// return to the loop, the last one jumps straight into the awaiting coroutine.
+// A countdown: each task's final suspend calls task_done(); all but the last go back to
+// the loop, the last jumps straight into the awaiting coroutine.
 class JoinAll final : public Join {
  public:
   JoinAll(EventLoop& loop, std::size_t count) : loop_(loop) { starts_.reserve(count); }
-
   template <typename T>
   void add(Task<T>& task) {  // it starts at the next turn
     starts_.emplace_back(loop_).start(task.startable("gather"), task.handle(), *this);
     ++remaining_;
   }
-
   bool await_ready() const noexcept { return remaining_ == 0; }
   void await_suspend(std::coroutine_handle<> awaiting) noexcept {
     awaiting_ = awaiting;
     awaiting_task_ = loop_.current_task();
   }
   void await_resume() const noexcept {}
-
   std::coroutine_handle<> task_done(TaskPromiseBase&) noexcept override {
     if (--remaining_ > 0) return std::noop_coroutine();
     loop_.set_current_task(awaiting_task_);  // the awaiting task runs from here on
@@ -66,14 +55,11 @@ auto gather(EventLoop& loop, std::vector<Task<T>> tasks)
   JoinAll all(loop, tasks.size());
   for (Task<T>& task : tasks) all.add(task);
   co_await all;  // resumed by the last task to finish
-
   for (Task<T>& task : tasks) {
-    if (task.handle().promise().exception)
-      std::rethrow_exception(task.handle().promise().exception);
+    if (auto failure = task.handle().promise().exception) std::rethrow_exception(failure);
   }
   if constexpr (!std::is_void_v<T>) {
     std::vector<T> results;
-    results.reserve(tasks.size());
     for (Task<T>& task : tasks) results.push_back(task.result());
     co_return results;
   }

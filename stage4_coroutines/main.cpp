@@ -9,34 +9,29 @@
 int main(int argc, char** argv) {
   stage4::Flags flags;
   stage4::TraceOptions trace;
+  auto add_options = [&](CLI::App& app) {
+    app.add_flag("--sequential", flags.sequential,
+                 "Await each request before the next (anti-pattern: N x delay)");
+    auto* blocking = app.add_option("--blocking-sleep", flags.blocking_sleep_seconds,
+                                    "Each request first blocks the thread this many seconds "
+                                    "(anti-pattern: it stalls every request)");
+    blocking->check(CLI::NonNegativeNumber);
+    app.add_option("--sleep", flags.sleep_seconds,
+                   "Each request first co_awaits sleep() this many seconds (the others run)")
+        ->check(CLI::NonNegativeNumber)
+        ->excludes(blocking);
+    app.add_flag("--debug", trace.debug, "Warn when a step runs over 100 ms without yielding");
+    app.add_flag("--trace-loop", trace.trace, "One stderr line per step, wait, wake-up, select");
+  };
   return common::client_main(
       argc, argv,
       {.name = "stage4_coroutines",
-       .description = "Stage 4: C++20 native coroutines: co_await and awaiters",
+       .description = "Stage 4: C++20 native coroutines: co_await",
        .with_selector = true,
-       .add_options =
-           [&](CLI::App& app) {
-             app.add_flag("--sequential", flags.sequential,
-                          "Await each request before starting the next (the anti-pattern: "
-                          "N x delay)");
-             auto* blocking = app.add_option("--blocking-sleep", flags.blocking_sleep_seconds,
-                                             "Each request first blocks the thread this many "
-                                             "seconds (the anti-pattern: it stalls every request)");
-             blocking->check(CLI::NonNegativeNumber);
-             app.add_option("--sleep", flags.sleep_seconds,
-                            "Each request first co_awaits sleep() this many seconds (the right "
-                            "way: the others run meanwhile)")
-                 ->check(CLI::NonNegativeNumber)
-                 ->excludes(blocking);
-             app.add_flag("--debug", trace.debug,
-                          "Warn on stderr when a step runs longer than 100 ms without yielding");
-             app.add_flag("--trace-loop", trace.trace,
-                          "One stderr line per step, suspension, wake-up and select() return");
-           },
-       .run =
-           [&](const common::ClientOptions& options, common::RunReport& report) {
-             stage4::LoopTrace observer(trace);
-             if (trace.trace || trace.debug) flags.observer = &observer;
-             stage4::run(options, report, flags);
-           }});
+       .add_options = add_options,
+       .run = [&](const common::ClientOptions& options, common::RunReport& report) {
+         stage4::LoopTrace observer(trace);
+         if (trace.trace || trace.debug) flags.observer = &observer;
+         stage4::run(options, report, flags);
+       }});
 }

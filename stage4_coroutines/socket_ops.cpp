@@ -11,6 +11,8 @@
 
 namespace stage4 {
 
+using common::IoStatus;
+using Step = common::client_errors::SocketError::Step;
 using common::client_errors::SocketError;
 
 // [docs:stage4-sock-connect]
@@ -18,30 +20,21 @@ Task<void> sock_connect(EventLoop& loop, int fd, const common::Address& address)
   try {
     if (common::start_connect(fd, address) == common::ConnectStatus::connected) co_return;
   } catch (const common::NetError& error) {  // refused at once (loopback does)
-    throw SocketError(SocketError::Step::connect, error.error());
+    throw SocketError(Step::connect, error.error());
   }
-  // A non-blocking connect() has finished when fd turns writable. Look before waiting
-  // (poll() with a zero timeout never blocks): over loopback the handshake is usually
-  // over already, and then this request sends at once instead of after every other
-  // request has connected.
+  // Finished when fd turns writable. Look first (a zero-timeout poll never blocks): over
+  // loopback it usually is already, and this request sends now, not after all the others.
   if (pollfd ready{fd, POLLOUT, 0}; ::poll(&ready, 1, 0) != 1) co_await writable(loop, fd);
-  if (int error = common::connect_result(fd); error != 0) {
-    throw SocketError(SocketError::Step::connect, error);
-  }
+  if (int error = common::connect_result(fd); error != 0) throw SocketError(Step::connect, error);
 }
 // [/docs]
 
 Task<void> sock_sendall(EventLoop& loop, int fd, std::string data) {
-  std::string_view rest = data;
-  while (!rest.empty()) {
+  for (std::string_view rest = data; !rest.empty();) {
     common::IoResult sent = common::send_some(fd, rest);
-    if (sent.status == common::IoStatus::ok) {
-      rest.remove_prefix(sent.bytes);
-    } else if (sent.status == common::IoStatus::would_block) {
-      co_await writable(loop, fd);
-    } else {
-      throw SocketError(SocketError::Step::send, sent.error);
-    }
+    if (sent.status == IoStatus::error) throw SocketError(Step::send, sent.error);
+    if (sent.status == IoStatus::would_block) co_await writable(loop, fd);
+    rest.remove_prefix(sent.bytes);  // 0 unless ok
   }
 }
 
@@ -51,19 +44,19 @@ Task<std::string> sock_read_line(EventLoop& loop, int fd) {
   std::array<char, 512> buffer;  // in the frame, like every local: keep it small
   for (;;) {
     if (auto line = framer.next_line()) co_return *line;
-    if (framer.too_long()) throw SocketError(SocketError::Step::too_long);
+    if (framer.too_long()) throw SocketError(Step::too_long);
     common::IoResult received = common::recv_some(fd, buffer);
     switch (received.status) {
-      case common::IoStatus::ok:
+      case IoStatus::ok:
         framer.feed({buffer.data(), received.bytes});
         break;
-      case common::IoStatus::would_block:
+      case IoStatus::would_block:
         co_await readable(loop, fd);  // the only line where this coroutine waits
         break;
-      case common::IoStatus::closed:
-        throw SocketError(SocketError::Step::closed_early);
-      case common::IoStatus::error:
-        throw SocketError(SocketError::Step::recv, received.error);
+      case IoStatus::closed:
+        throw SocketError(Step::closed_early);
+      case IoStatus::error:
+        throw SocketError(Step::recv, received.error);
     }
   }
 }

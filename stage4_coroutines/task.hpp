@@ -1,23 +1,20 @@
 // task.hpp: Task<T>, a coroutine that hands back a T (or an exception) to whoever awaits it.
 //
-// Stage 3's Task was a class that pumped a generator: next(), take the future it yielded,
-// wait for it with a callback, next() again. Here each coroutine awaits what it waits for
-// itself (the awaiter protocol), and a Task is only the handle to its frame: a function
-// returning Task<T> whose body uses co_await or co_return is compiled into a frame on the
-// heap (its locals, where it stopped, the promise below: where the result goes and who is
-// told at the end).
+// Stage 3's Task pumped a generator: next(), wait for the future it yielded through a
+// callback, next() again. Here each coroutine awaits what it waits for itself (the awaiter
+// protocol), and a Task is only the handle to its frame: a function returning Task<T>
+// whose body uses co_await or co_return is compiled into a frame on the heap (its locals,
+// where it stopped, and the promise below: where the result goes, who is told at the end).
 //
-// Who owns the frame. The Task, and only it: move-only, and its destructor destroys the
-// frame, whether it never started, is suspended (its locals go: sockets close, timers and
-// registrations leave the loop) or has finished. No reference counting, no garbage
-// collector. `co_await std::move(t)` moves the Task into the awaiting frame, so destroying
-// the outer task destroys the whole chain, innermost first.
+// Who owns the frame: the Task, and only it. Move-only; its destructor destroys the frame,
+// never started, suspended (its locals go: sockets close, timers leave the loop) or
+// finished. No reference counting, no garbage collector. `co_await std::move(t)` moves the
+// Task into the awaiting frame: destroying the outer task destroys the chain, innermost first.
 //
-// Symmetric transfer. When A awaits B, A's await_suspend returns B's handle and B starts;
-// when B finishes, its final_suspend returns A's handle and A resumes. Returning a handle
-// instead of calling resume() lets the compiler *jump* to the next coroutine, so a chain
-// of 100,000 awaits runs in constant stack space; stage 3 walked a stack of generators in
-// Generator::next instead. (GCC jumps only with the flags in CMakeLists.txt.)
+// Symmetric transfer: when A awaits B, A's await_suspend returns B's handle and B runs;
+// when B ends, its final_suspend returns A's handle and A resumes. Returning a handle lets
+// the compiler *jump* rather than call, so 100,000 nested awaits run in constant stack
+// (stage 3 walked a stack of generators instead). GCC needs the flags in CMakeLists.txt.
 #pragma once
 
 #include <coroutine>
@@ -31,9 +28,8 @@ namespace stage4 {
 
 class TaskPromiseBase;
 
-// Who hears that a task of its own finished (gather, wait_for, the loop), where a plain
-// awaited task has its awaiting coroutine. Called at the task's final suspend point; it
-// returns the coroutine to run next (std::noop_coroutine(): back to the loop).
+// Who hears that a task of its own finished (gather, wait_for, the loop), where an awaited
+// task has its awaiting coroutine. Called at the final suspend point; returns what runs next.
 class Join {
  public:
   virtual std::coroutine_handle<> task_done(TaskPromiseBase& task) noexcept = 0;
@@ -45,7 +41,6 @@ class Join {
 class TaskPromiseBase {
  public:
   std::suspend_always initial_suspend() noexcept { return {}; }  // lazy, as in Python
-
   // [docs:stage4-final-awaiter]
   // At the end, stay suspended (the Task still owns the frame and reads the result from
   // it) and hand control to whoever is waiting: symmetric transfer, no stack growth.
@@ -64,10 +59,9 @@ class TaskPromiseBase {
   FinalAwaiter final_suspend() noexcept { return {}; }
   void unhandled_exception() noexcept { exception = std::current_exception(); }
 
-  std::exception_ptr exception;  // what escaped the body: rethrown to whoever awaits
-  // Who hears of the end (one of them), set before the task starts.
-  std::coroutine_handle<> continuation;  // the coroutine awaiting this task
-  Join* join = nullptr;
+  std::exception_ptr exception;          // what escaped the body: rethrown to the awaiter
+  std::coroutine_handle<> continuation;  // who hears of the end: the awaiting coroutine,
+  Join* join = nullptr;                  // or a Join; set before the task starts
 };
 
 template <typename T>
@@ -121,10 +115,8 @@ class [[nodiscard]] Task {
     if (!done()) throw std::logic_error("the result of a Task that has not finished");
     return handle_.promise().take_result();
   }
-
-  // For the runtime (the loop, gather, wait_for): the frame, once `what` has checked that
-  // it can start. Resuming an empty (moved-from) Task would resume a null handle, a
-  // finished one a coroutine that has ended: undefined behaviour, so an error instead.
+  // For the runtime: the frame, and its promise once `what` has checked the task can start
+  // (resuming an empty or finished Task is undefined behaviour: a clear error instead).
   std::coroutine_handle<promise_type> handle() const noexcept { return handle_; }
   promise_type& startable(const char* what) {
     if (!handle_) throw std::logic_error(std::string(what) + ": an empty Task (moved from?)");
@@ -154,7 +146,6 @@ inline auto TaskPromise<void>::get_return_object() noexcept {
 template <typename T>
 struct Task<T>::Awaiter {
   Task task;
-
   bool await_ready() const noexcept { return false; }
   std::coroutine_handle<> await_suspend(std::coroutine_handle<> awaiting) noexcept {
     task.handle_.promise().continuation = awaiting;

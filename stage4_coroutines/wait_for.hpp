@@ -1,6 +1,5 @@
 // wait_for.hpp: `co_await wait_for(loop, std::move(task), 300ms)`, asyncio.wait_for: the
 // task's result, or TimeoutError once the timeout has passed, the task then cancelled.
-//
 // The task runs as a task of its own, a timer beside it; whichever ends first wins. The
 // task: its final suspend removes the timer and jumps back with the value. The timer: the
 // awaiting coroutine resumes, destroys the task and throws. Cancelling, in C++, is
@@ -16,9 +15,7 @@
 #include <utility>
 
 #include "common/client_errors.hpp"
-#include "common/clock.hpp"
 #include "stage4_coroutines/event_loop.hpp"
-#include "stage4_coroutines/task.hpp"
 
 namespace stage4 {
 
@@ -30,35 +27,29 @@ class TimeoutError : public std::runtime_error {
 };
 
 // [docs:stage4-wait-for-race]
-// The race between a task and a timer. Awaiting it starts both; it resumes the awaiting
+// The race between a task and a timer: awaiting it starts both; it resumes the awaiting
 // coroutine with true if the task finished first, false if the timer fired first.
 template <typename T>
 class Race final : public Join {
  public:
   Race(EventLoop& loop, Task<T> task, Duration timeout)
-      : loop_(loop), task_(std::move(task)), timeout_(timeout), timer_(loop), start_(loop) {
-    task_.startable("wait_for");
-  }
-
+      : loop_(loop), task_(std::move(task)), timeout_(timeout), timer_(loop), start_(loop) {}
   bool await_ready() const noexcept { return false; }
   void await_suspend(std::coroutine_handle<> awaiting) {
-    awaiting_ = awaiting;
-    awaiting_task_ = loop_.current_task();
     start_.start(task_.startable("wait_for"), task_.handle(), *this);
     timer_.start(loop_.time() + timeout_, awaiting);  // the timer resumes the awaiting coroutine
+    awaiting_ = awaiting;
+    awaiting_task_ = loop_.current_task();
   }
   bool await_resume() const noexcept { return task_.done(); }
 
-  // The task won: stop the timer (or the wake-up it already queued) and jump back.
-  std::coroutine_handle<> task_done(TaskPromiseBase&) noexcept override {
-    timer_.cancel();
+  std::coroutine_handle<> task_done(TaskPromiseBase&) noexcept override {  // the task won
+    timer_.cancel();  // (or the wake-up it already queued)
     loop_.set_current_task(awaiting_task_);
     return awaiting_;
   }
-
-  // The timer won: the task goes, with everything it had registered in the loop.
-  void cancel() noexcept {
-    start_.unlink();  // in case it never even started
+  void cancel() noexcept {  // the timer won: the task goes, with all it had in the loop
+    start_.unlink();        // in case it never even started
     task_ = Task<T>();
   }
   T result() { return task_.result(); }

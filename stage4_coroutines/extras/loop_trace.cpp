@@ -37,22 +37,24 @@ std::string LoopTrace::name(const TaskPromiseBase* task) const {
   return address;
 }
 
+// A name given before the task starts waits in `pending_`; at its start every task gets
+// one, replacing whatever an ended task at the same address had. (Names are never
+// forgotten: fine for a trace of one run, not for a server that runs for months.)
 void LoopTrace::task_named(const TaskPromiseBase& task, std::string_view name) {
-  names_[&task] = name;
+  pending_[&task] = name;
 }
 
 void LoopTrace::task_started(const TaskPromiseBase& task) {
   ++tasks_started_;
-  names_.try_emplace(&task, "Task-" + std::to_string(tasks_started_));
+  auto given = pending_.find(&task);
+  names_[&task] = given != pending_.end() ? given->second : "Task-" + std::to_string(tasks_started_);
+  if (given != pending_.end()) pending_.erase(given);
 }
 
 void LoopTrace::task_done(const TaskPromiseBase& task) {
   if (options_.trace) line("return", name(&task) + (task.exception ? " failed" : " is done"));
 }
 
-void LoopTrace::task_released(const TaskPromiseBase& task) {
-  names_.erase(&task);
-}
 
 void LoopTrace::step_began(const TaskPromiseBase* task) {
   if (options_.trace) line("step", name(task));

@@ -42,7 +42,6 @@ class LoopTrace final : public LoopObserver {
   void task_named(const TaskPromiseBase& task, std::string_view name) override;
   void task_started(const TaskPromiseBase& task) override;
   void task_done(const TaskPromiseBase& task) override;
-  void task_released(const TaskPromiseBase& task) override;
   void step_began(const TaskPromiseBase* task) override;
   void step_ended(const TaskPromiseBase* task, TimePoint now) override;
   void suspended(const TaskPromiseBase* task, std::string_view what) override;
@@ -60,7 +59,7 @@ class LoopTrace final : public LoopObserver {
   TimePoint started_;
   TimePoint last_reading_;  // when the current step began, for --debug
   std::size_t tasks_started_ = 0;
-  std::unordered_map<const TaskPromiseBase*, std::string> names_;
+  std::unordered_map<const TaskPromiseBase*, std::string> names_, pending_;
 };
 
 // "0.300 s": how durations read in traces and warnings.
