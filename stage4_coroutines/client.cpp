@@ -15,8 +15,10 @@
 //
 // What C++ makes explicit that Python hides: who owns a frame (its Task), when it dies (a
 // cancelled task is a destroyed frame), that a reference held across a co_await must
-// outlive it. What still hurts: a blocking call in a coroutine stops every other one.
-// --sequential (50 s for 10), --blocking-sleep (the loop stalls) and --debug show it.
+// outlive it. What still hurts: a blocking call in a coroutine stops every other one
+// (--sequential, --blocking-sleep and --debug show it), and readiness itself: each wait is
+// a register, a wake-up and a retried system call. Stage 5 hands the kernel the whole
+// operation (io_uring) and is told when it is done.
 #include "stage4_coroutines/client.hpp"
 
 #include <chrono>

@@ -48,7 +48,7 @@ std::optional<TimePoint> EventLoop::next_timer() const {
 
 // [docs:stage4-run-until-done]
 void EventLoop::run_until_done(TaskPromiseBase& promise, std::coroutine_handle<> coroutine) {
-  if (current_task_) throw std::logic_error("run_until_complete: the loop is already running");
+  if (running_) throw std::logic_error("run_until_complete: the loop is already running");
   struct Finished final : Join {
     bool done = false;
     std::coroutine_handle<> task_done(TaskPromiseBase&) noexcept override {
@@ -80,6 +80,12 @@ void EventLoop::create_task(Task<void> task) {
 // [docs:stage4-run-once]
 // One turn of the loop, as asyncio's _run_once.
 void EventLoop::run_once(std::optional<Duration> max_wait) {
+  if (running_) throw std::logic_error("run_once: the loop is already running (from a step?)");
+  running_ = true;
+  struct Done {
+    bool& running;
+    ~Done() { running = false; }  // however the turn ends
+  } done{running_};
   // 1. select(): not at all if something is ready, until the next deadline if a timer is
   //    set, else until a socket is ready; never longer than `max_wait`.
   std::optional<Duration> timeout = max_wait;
@@ -133,10 +139,12 @@ void EventLoop::run_once(std::optional<Duration> max_wait) {
 }
 // [/docs]
 
-// create_task's tasks that ended during the last step: their frames go now (not from
-// inside their final suspend point, where their resume function is still running).
+// create_task's tasks that ended during the last step: their frames go now, after the
+// step, because the loop still reads the promise (the exception, the observer's hooks).
 void EventLoop::release_finished_tasks() {
-  for (Spawned* spawned : std::exchange(finished_, {})) {
+  while (!finished_.empty()) {
+    Spawned* spawned = finished_.back();
+    finished_.pop_back();
     if (std::exception_ptr failure = spawned->task.handle().promise().exception) {
       try {
         std::rethrow_exception(failure);
@@ -160,7 +168,7 @@ void TaskStart::start(TaskPromiseBase& promise, std::coroutine_handle<> coroutin
 }
 
 std::coroutine_handle<> TaskStart::task_done(TaskPromiseBase& promise) noexcept {
-  if (loop_->observer_) loop_->observer_->task_done(promise);
+  if (loop_->observer_) loop_->observer_->task_ended(promise);
   return join_->task_done(promise);
 }
 

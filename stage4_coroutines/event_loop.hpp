@@ -8,9 +8,10 @@
 //
 // Who owns what. The loop owns create_task's tasks and its timer batches. It does not own
 // the coroutines it resumes: it links Waiters that live in their frames (waiter.hpp).
-// Tasks must not outlive their loop. Time: the loop reads its clock once per turn, and
-// after a step that leaves it 1 ms behind (libuv does the same); sleep(d) counts from that
-// reading, so coroutines that sleep in one turn share a deadline: one timer batch.
+// Tasks must not outlive their loop. Time: the loop's time() is read when select() returns,
+// and moves on after a step only once the clock is 1 ms past it (libuv's loop time is read
+// once per turn); sleep(d) counts from it, so coroutines that sleep in one turn share a
+// deadline: one timer batch.
 #pragma once
 
 #include <chrono>
@@ -35,18 +36,20 @@ using common::TimePoint;
 using Duration = std::chrono::nanoseconds;
 
 // What --trace-loop, --debug and task names see of the loop (extras/loop_trace.hpp): the
-// loop calls these hooks, if it has an observer; nothing else in the runtime knows of them.
-// `what` reads "fd 5 readable" or "timer 0.300 s".
+// loop and its own types call these hooks, if it has an observer; Task, the awaitables,
+// gather and wait_for know nothing of them. `what` reads "fd 5 readable", "timer 0.300 s".
+// noexcept: a hook that throws mid-turn would leave tasks neither ready nor waiting.
 class LoopObserver {
  public:
-  virtual void task_named(const TaskPromiseBase&, std::string_view /*name*/) {}
-  virtual void task_started(const TaskPromiseBase&) {}  // a task of its own (TaskStart)
-  virtual void task_done(const TaskPromiseBase&) {}
-  virtual void step_began(const TaskPromiseBase*) {}
-  virtual void step_ended(const TaskPromiseBase*, TimePoint /*now*/) {}
-  virtual void suspended(const TaskPromiseBase*, std::string_view /*what*/) {}
-  virtual void woken(const TaskPromiseBase*, std::string_view /*what*/) {}
-  virtual void selected(std::span<const common::SelectorEvent>, Duration, TimePoint /*now*/) {}
+  virtual void task_named(const TaskPromiseBase&, std::string_view /*name*/) noexcept {}
+  virtual void task_started(const TaskPromiseBase&) noexcept {}  // a task of its own (TaskStart)
+  virtual void task_ended(const TaskPromiseBase&) noexcept {}
+  virtual void step_began(const TaskPromiseBase*) noexcept {}
+  virtual void step_ended(const TaskPromiseBase*, TimePoint /*now*/) noexcept {}
+  virtual void suspended(const TaskPromiseBase*, std::string_view /*what*/) noexcept {}
+  virtual void woken(const TaskPromiseBase*, std::string_view /*what*/) noexcept {}
+  virtual void selected(std::span<const common::SelectorEvent>, Duration,
+                        TimePoint /*now*/) noexcept {}
 
  protected:
   ~LoopObserver() = default;
@@ -54,7 +57,7 @@ class LoopObserver {
 
 struct LoopOptions {
   common::SelectorKind selector = common::default_selector_kind();
-  std::function<TimePoint()> now = common::Clock::now;  // tests pass a clock they move
+  std::function<TimePoint()> now = common::Clock::now;  // tests pass one they move; no throw
   LoopObserver* observer = nullptr;
 };
 
@@ -79,12 +82,14 @@ class EventLoop {
 
   TimePoint time() const noexcept { return time_; }  // what sleep() and wait_for() count from
   std::optional<TimePoint> next_timer() const;
-  std::size_t ready_count() const noexcept { return ready_.size(); }
+  std::size_t ready_count() const noexcept { return ready_.size(); }  // O(n): for tests
   std::size_t timer_count() const noexcept { return timer_count_; }
   std::size_t fd_count() const noexcept { return selector_->size(); }
   std::size_t task_count() const noexcept { return spawned_.size(); }  // create_task's, alive
 
   // For awaitables: the task running now; call_soon resumes `waiter` at the next turn.
+  // A Join that jumps from an ending task straight into another (gather, wait_for) bypasses
+  // the loop, so it says which task runs from there on; a plain co_await stays in one task.
   TaskPromiseBase* current_task() const noexcept { return current_task_; }
   void set_current_task(TaskPromiseBase* task) noexcept { current_task_ = task; }
   void call_soon(Waiter& waiter) noexcept { ready_.push_back(waiter); }
@@ -116,6 +121,7 @@ class EventLoop {
   std::map<TimePoint, TimerBatch> timers_;  // ordered by deadline: begin() is due first
   std::size_t timer_count_ = 0;
   TaskPromiseBase* current_task_ = nullptr;
+  bool running_ = false;            // inside run_once: it must not be entered again from a step
   std::list<Spawned> spawned_;      // create_task's tasks, alive
   std::vector<Spawned*> finished_;  // ended during this step: destroyed after it
 };
@@ -137,6 +143,9 @@ class TaskStart final : public Waiter, public Join {
 // The loop's two awaitables: a deadline and a socket. Each is a Waiter that lives in the
 // waiting frame (the compiler keeps a co_await's awaiter there until it resumes), so RAII
 // does the cancelling: destroying a suspended task removes its timer, unregisters its fd.
+// Shortcuts a real runtime does not take: an fd is registered and unregistered at every
+// wait (two epoll_ctl calls; tokio registers once, edge-triggered), one coroutine at a
+// time may wait on an fd, and timers sit in a std::map (a heap or a timer wheel is cheaper).
 
 // `co_await sleep(loop, 10ms)`, asyncio.sleep (zero or less: yield once, to the back of
 // the ready list). Stage 3 needed a Future and a callback per sleep; this is both.

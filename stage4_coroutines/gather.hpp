@@ -9,6 +9,7 @@
 
 #include <coroutine>
 #include <cstddef>
+#include <stdexcept>
 #include <type_traits>
 #include <vector>
 
@@ -24,6 +25,7 @@ class JoinAll final : public Join {
   JoinAll(EventLoop& loop, std::size_t count) : loop_(loop) { starts_.reserve(count); }
   template <typename T>
   void add(Task<T>& task) {  // it starts at the next turn
+    if (starts_.size() == starts_.capacity()) throw std::logic_error("JoinAll: more than count");
     starts_.emplace_back(loop_).start(task.startable("gather"), task.handle(), *this);
     ++remaining_;
   }

@@ -2,7 +2,9 @@
 //
 // Stage 3's Task pumped a generator: next(), wait for the future it yielded through a
 // callback, next() again. Here each coroutine awaits what it waits for itself (the awaiter
-// protocol), and a Task is only the handle to its frame: a function returning Task<T>
+// protocol), and a Task is only the handle to its frame: Python's coroutine object, which
+// becomes what asyncio calls a Task once the loop runs it on its own (TaskStart, in
+// event_loop.hpp: create_task, gather, wait_for). A function returning Task<T>
 // whose body uses co_await or co_return is compiled into a frame on the heap (its locals,
 // where it stopped, and the promise below: where the result goes, who is told at the end).
 //

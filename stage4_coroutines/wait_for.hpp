@@ -48,8 +48,8 @@ class Race final : public Join {
     loop_.set_current_task(awaiting_task_);
     return awaiting_;
   }
-  void cancel() noexcept {  // the timer won: the task goes, with all it had in the loop
-    start_.unlink();        // in case it never even started
+  void cancel_task() noexcept {  // the timer won: the task goes, with all it had in the loop
+    start_.unlink();             // in case it never even started
     task_ = Task<T>();
   }
   T result() { return task_.result(); }
@@ -71,7 +71,7 @@ Task<T> wait_for(EventLoop& loop, Task<T> task, std::chrono::duration<Rep, Perio
   const auto limit = std::chrono::ceil<Duration>(timeout);
   Race<T> race(loop, std::move(task), limit);
   if (!co_await race) {
-    race.cancel();
+    race.cancel_task();
     throw TimeoutError(limit);
   }
   co_return race.result();

@@ -9,7 +9,8 @@
 // Who owns what. A Waiter lives inside an awaiter, so inside the waiting coroutine's
 // frame; the loop only links it. It unlinks itself when destroyed, so destroying a
 // suspended frame leaves no dangling pointer in the loop: that is how a cancelled task
-// vanishes cleanly. (Python's garbage collector keeps a waiting task alive instead.)
+// vanishes cleanly. (In Python, what a task waits on holds a reference to it: the frame
+// cannot go while anything still points at it.)
 #pragma once
 
 #include <coroutine>

@@ -37,30 +37,32 @@ std::string LoopTrace::name(const TaskPromiseBase* task) const {
   return address;
 }
 
-// A name given before the task starts waits in `pending_`; at its start every task gets
-// one, replacing whatever an ended task at the same address had. (Names are never
-// forgotten: fine for a trace of one run, not for a server that runs for months.)
-void LoopTrace::task_named(const TaskPromiseBase& task, std::string_view name) {
+// A name given before the task starts waits in `pending_`, keyed by its frame's address;
+// at its start every task gets one, replacing whatever an ended task there had. Name a
+// task just before gather, wait_for or create_task starts it, as the client does: a name
+// given to a task destroyed unstarted would go to the next frame at its address. (Names
+// are never forgotten: fine for a trace of one run, not for a server that runs for months.)
+void LoopTrace::task_named(const TaskPromiseBase& task, std::string_view name) noexcept {
   pending_[&task] = name;
 }
 
-void LoopTrace::task_started(const TaskPromiseBase& task) {
+void LoopTrace::task_started(const TaskPromiseBase& task) noexcept {
   ++tasks_started_;
   auto given = pending_.find(&task);
-  names_[&task] = given != pending_.end() ? given->second : "Task-" + std::to_string(tasks_started_);
+  names_[&task] =
+      given != pending_.end() ? given->second : "Task-" + std::to_string(tasks_started_);
   if (given != pending_.end()) pending_.erase(given);
 }
 
-void LoopTrace::task_done(const TaskPromiseBase& task) {
+void LoopTrace::task_ended(const TaskPromiseBase& task) noexcept {
   if (options_.trace) line("return", name(&task) + (task.exception ? " failed" : " is done"));
 }
 
-
-void LoopTrace::step_began(const TaskPromiseBase* task) {
+void LoopTrace::step_began(const TaskPromiseBase* task) noexcept {
   if (options_.trace) line("step", name(task));
 }
 
-void LoopTrace::step_ended(const TaskPromiseBase* task, TimePoint now) {
+void LoopTrace::step_ended(const TaskPromiseBase* task, TimePoint now) noexcept {
   if (options_.debug && now - last_reading_ > options_.slow_step) {
     *log_ << "EventLoop: " << name(task) << " ran for " << seconds_text(now - last_reading_)
           << " without yielding (more than " << seconds_text(options_.slow_step)
@@ -69,17 +71,17 @@ void LoopTrace::step_ended(const TaskPromiseBase* task, TimePoint now) {
   last_reading_ = now;
 }
 
-void LoopTrace::suspended(const TaskPromiseBase* task, std::string_view what) {
+void LoopTrace::suspended(const TaskPromiseBase* task, std::string_view what) noexcept {
   if (options_.trace) line("await", name(task) + " waits for " + std::string(what));
 }
 
-void LoopTrace::woken(const TaskPromiseBase* task, std::string_view by) {
+void LoopTrace::woken(const TaskPromiseBase* task, std::string_view by) noexcept {
   if (options_.trace) line("ready", std::string(by) + " -> " + name(task));
 }
 
 // "select   woke after 0.200000 s: fd 5 readable, fd 6 readable"
 void LoopTrace::selected(std::span<const common::SelectorEvent> events, Duration waited,
-                         TimePoint now) {
+                         TimePoint now) noexcept {
   last_reading_ = now;
   if (!options_.trace) return;
   char seconds[32];

@@ -39,15 +39,15 @@ class LoopTrace final : public LoopObserver {
  public:
   explicit LoopTrace(TraceOptions options = {});
 
-  void task_named(const TaskPromiseBase& task, std::string_view name) override;
-  void task_started(const TaskPromiseBase& task) override;
-  void task_done(const TaskPromiseBase& task) override;
-  void step_began(const TaskPromiseBase* task) override;
-  void step_ended(const TaskPromiseBase* task, TimePoint now) override;
-  void suspended(const TaskPromiseBase* task, std::string_view what) override;
-  void woken(const TaskPromiseBase* task, std::string_view by) override;
+  void task_named(const TaskPromiseBase& task, std::string_view name) noexcept override;
+  void task_started(const TaskPromiseBase& task) noexcept override;
+  void task_ended(const TaskPromiseBase& task) noexcept override;
+  void step_began(const TaskPromiseBase* task) noexcept override;
+  void step_ended(const TaskPromiseBase* task, TimePoint now) noexcept override;
+  void suspended(const TaskPromiseBase* task, std::string_view what) noexcept override;
+  void woken(const TaskPromiseBase* task, std::string_view by) noexcept override;
   void selected(std::span<const common::SelectorEvent> events, Duration waited,
-                TimePoint now) override;
+                TimePoint now) noexcept override;
 
   std::string name(const TaskPromiseBase* task) const;
 

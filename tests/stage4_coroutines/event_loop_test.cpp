@@ -283,3 +283,13 @@ TEST_CASE("between steps the loop's current task is none: never a task already r
   CHECK(loop.task_count() == 0);          // it ended and was released...
   CHECK(loop.current_task() == nullptr);  // ...and the loop does not point at it
 }
+
+TEST_CASE("run_once from inside a step is an error, not a frame destroyed while it runs") {
+  EventLoop loop;
+  auto reenter = [](EventLoop& inner) -> Task<void> {
+    co_await sleep(inner, 0s);
+    inner.run_once(0ms);  // a turn inside a turn could resume, or cancel, anything
+  };
+  CHECK_THROWS_WITH_AS(loop.run_until_complete(reenter(loop)),
+                       "run_once: the loop is already running (from a step?)", std::logic_error);
+}
