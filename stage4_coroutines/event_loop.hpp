@@ -171,6 +171,7 @@ TimerWait sleep(EventLoop& loop, std::chrono::duration<Rep, Period> delay) {
   return TimerWait(loop, std::chrono::ceil<Duration>(delay));
 }
 
+// [docs:stage4-fd-awaiter]
 // `co_await readable(loop, fd)` / `writable(loop, fd)`: until the Selector says the socket
 // is ready. Throws what the Selector throws (select: fd >= FD_SETSIZE), not suspending then.
 // The registration always ends before the socket's owner closes it (the socket was opened
@@ -200,5 +201,6 @@ inline FdWait readable(EventLoop& loop, int fd) {
 inline FdWait writable(EventLoop& loop, int fd) {
   return FdWait(loop, fd, common::EVENT_WRITE);
 }
+// [/docs]
 
 }  // namespace stage4

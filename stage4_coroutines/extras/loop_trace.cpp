@@ -62,6 +62,7 @@ void LoopTrace::step_began(const TaskPromiseBase* task) noexcept {
   if (options_.trace) line("step", name(task));
 }
 
+// [docs:stage4-debug-slow-step]
 void LoopTrace::step_ended(const TaskPromiseBase* task, TimePoint now) noexcept {
   if (options_.debug && now - last_reading_ > options_.slow_step) {
     *log_ << "EventLoop: " << name(task) << " ran for " << seconds_text(now - last_reading_)
@@ -70,6 +71,7 @@ void LoopTrace::step_ended(const TaskPromiseBase* task, TimePoint now) noexcept 
   }
   last_reading_ = now;
 }
+// [/docs]
 
 void LoopTrace::suspended(const TaskPromiseBase* task, std::string_view what) noexcept {
   if (options_.trace) line("await", name(task) + " waits for " + std::string(what));
