@@ -14,16 +14,15 @@
 // C++20's awaiter protocol: `co_await` gives the value, typed, with no heap future nor
 // callback per wait, and symmetric transfer instead of the Task's delegation stack.
 #include "stage3_generators/client.hpp"
+
 #include "common/protocol.hpp"
 #include "stage3_generators/gather.hpp"
 #include "stage3_generators/socket_ops.hpp"
 #include "stage3_generators/wait_for.hpp"
 
 namespace stage3 {
-
-namespace client_errors = common::client_errors;
-
 namespace {
+namespace client_errors = common::client_errors;
 
 // [docs:stage3-make-tcp-request]
 Generator<FuturePtr, std::string> make_tcp_request(EventLoop& loop, const common::Address& address,
@@ -69,11 +68,8 @@ Generator<FuturePtr> report_request(const Shared& shared, int id) {
     throw;
   }
 }
-// [/docs]
-
 }  // namespace
 
-// [docs:stage3-run]
 void run(const common::ClientOptions& options, common::RunReport& report, std::ostream* trace) {
   EventLoop loop(options.selector);
   loop.trace_to(trace);
@@ -86,5 +82,4 @@ void run(const common::ClientOptions& options, common::RunReport& report, std::o
   loop.run_until_complete(gather(requests));  // what no request caught (FD_SETSIZE) comes out
 }
 // [/docs]
-
 }  // namespace stage3

@@ -2,7 +2,6 @@
 #include "stage3_generators/event_loop.hpp"
 
 namespace stage3 {
-
 EventLoop::EventLoop(common::SelectorKind selector, Now now)
     : selector_(common::make_selector(selector)), now_(std::move(now)), started_(now_()) {}
 
@@ -17,13 +16,13 @@ void EventLoop::run_once() {
   const auto zero = std::chrono::nanoseconds::zero();
   std::optional<std::chrono::nanoseconds> timeout;  // none: as long as it takes
   const common::TimePoint before = now_();
-  if (!ready_.empty()) {
-    timeout = zero;
-  } else if (!timers_.empty()) {
-    timeout = std::max(timers_.begin()->first - before, common::Clock::duration::zero());
-  } else if (selector_->size() == 0) {
+  if (ready_.empty() && timers_.empty() && selector_->size() == 0) {
     throw std::logic_error("event loop: nothing is ready, timed or watched: it would hang");
   }
+  if (!ready_.empty())
+    timeout = zero;
+  else if (!timers_.empty())
+    timeout = std::max(timers_.begin()->first - before, common::Clock::duration::zero());
   std::span<const common::SelectorEvent> events;
   if (selector_->size() > 0 || timeout != zero) events = selector_->select(timeout);
   running_ = true;
@@ -80,5 +79,4 @@ void EventLoop::call_when_ready(int fd, std::uint32_t events, Callback callback)
 void EventLoop::cancel_when_ready(int fd) {
   if (when_ready_.erase(fd) > 0) selector_->unregister(fd);
 }
-
 }  // namespace stage3

@@ -1,6 +1,6 @@
-// event_loop.hpp: EventLoop, the article's loop. It owns the tasks (ready to step, and every
-// unfinished one), the timers, the I/O callbacks and the Selector that says which sockets
-// are ready. Callbacks must not throw: nobody could catch it.
+// event_loop.hpp: EventLoop, the article's loop. It owns the tasks (those ready to step and
+// every unfinished one), the timers, the I/O callbacks and the Selector that says which
+// sockets are ready. Callbacks must not throw: nobody could catch it.
 #pragma once
 #include <deque>
 #include <map>
@@ -13,7 +13,6 @@
 #include "stage3_generators/generator.hpp"
 
 namespace stage3 {
-
 template <typename T>
 class Task;
 
@@ -89,5 +88,4 @@ class EventLoop {
 
 // asyncio.sleep: a future the loop resolves `seconds` from now. `co_yield sleep(loop, 0.5);`
 std::shared_ptr<Future<void>> sleep(EventLoop& loop, double seconds);
-
 }  // namespace stage3

@@ -10,7 +10,7 @@
 #include <vector>
 
 namespace stage3 {
-
+// [docs:stage3-future]
 // What every future has, whatever its result type: what a Task and the loop use.
 class FutureBase {
  public:
@@ -21,8 +21,6 @@ class FutureBase {
   bool failed() const noexcept { return exception_ != nullptr; }
   std::exception_ptr exception() const noexcept { return exception_; }
   const char* name() const noexcept { return name_; }  // "connect", "sleep": for the trace
-
-  // [docs:stage3-future]
   // Python passes the future to each callback; here a callback captures what it needs.
   void add_done_callback(Callback callback) {
     if (done_) return callback();  // already done: no need to wait
@@ -90,5 +88,4 @@ class Future<void> : public FutureBase {
 
 // What a Task's generator yields, whatever the future holds: one type for every co_yield.
 using FuturePtr = std::shared_ptr<FutureBase>;
-
 }  // namespace stage3

@@ -14,11 +14,11 @@
 #include <utility>
 
 namespace stage3 {
-
 template <typename Yield, typename Return = void>
 class Generator;
 
-// What every frame has, whatever it returns, so frames can delegate to each other.
+// [docs:stage3-generator-resume]
+// What every frame has, whatever it returns, so that frames can delegate to each other.
 template <typename Yield>
 struct PromiseBase {
   std::coroutine_handle<> self;     // this frame
@@ -26,7 +26,6 @@ struct PromiseBase {
   const Yield* yielded = nullptr;   // the value of the last co_yield
   std::exception_ptr exception;     // what escaped the body
 
-  // [docs:stage3-generator-resume]
   // Runs until a value is yielded (true) or the body has ended (false). Delegation is this
   // loop, as in CPython: a sub-generator runs in our place until it has returned.
   bool resume() {
@@ -38,11 +37,11 @@ struct PromiseBase {
       delegate = nullptr;  // none, or it has returned: its result comes out of our co_yield
       self.resume();
       if (self.done()) return false;
-      if (!delegate) return true;  // a co_yield of a value, not yield_from
+      if (!delegate) return true;  // a co_yield of a value, not of yield_from(...)
     }
   }
-  // [/docs]
 };
+// [/docs]
 
 // Where co_return puts its value: Python's StopIteration.value.
 template <typename Return>
@@ -109,7 +108,6 @@ class [[nodiscard]] Generator {
   ~Generator() {
     if (handle_) handle_.destroy();  // the one place a frame dies
   }
-
   // Python's next(gen): true with a value, false once it has returned; rethrows what it threw.
   bool next() {
     if (!handle_ || handle_.done()) throw std::logic_error("next() on a finished generator");
@@ -131,5 +129,4 @@ class [[nodiscard]] Generator {
   explicit Generator(std::coroutine_handle<promise_type> handle) : handle_(handle) {}
   std::coroutine_handle<promise_type> handle_;
 };
-
 }  // namespace stage3

@@ -1,4 +1,4 @@
-// socket_ops.cpp: each operation tries its system call first and, when it would block,
+// socket_ops.cpp: each operation tries its system call and, when it would block, tries
 // again once the loop says the socket is ready, as asyncio 3.4's do.
 #include "stage3_generators/socket_ops.hpp"
 
@@ -8,33 +8,29 @@
 #include "common/line_framer.hpp"
 
 namespace stage3 {
-
 using common::client_errors::SocketError;
 
 static std::exception_ptr failure(SocketError::Step step, int error) {
   return std::make_exception_ptr(SocketError(step, error));
 }
 
-// [docs:stage3-sock-connect]
 std::shared_ptr<Future<void>> sock_connect(EventLoop& loop, int fd,
                                            const common::Address& address) {
   auto connected = std::make_shared<Future<void>>("connect");
   try {
     common::start_connect(fd, address);      // connected at once, or in progress
-  } catch (const common::NetError& error) {  // failed at once (no route, say)
+  } catch (const common::NetError& error) {  // failed at once
     connected->set_exception(failure(SocketError::Step::connect, error.error()));
     return connected;
   }
   // on_connected: writable means the connect has ended (at once, if it already has).
   loop.call_when_ready(fd, common::EVENT_WRITE, [fd, connected] {
-    if (int error = common::connect_result(fd); error != 0) {
-      return connected->set_exception(failure(SocketError::Step::connect, error));
-    }
+    int error = common::connect_result(fd);
+    if (error != 0) return connected->set_exception(failure(SocketError::Step::connect, error));
     connected->set_result();
   });
   return connected;
 }
-// [/docs]
 
 static void try_send(EventLoop& loop, int fd, std::string rest,
                      std::shared_ptr<Future<void>> sent) {
@@ -42,7 +38,7 @@ static void try_send(EventLoop& loop, int fd, std::string rest,
   if (result.status == common::IoStatus::error) {
     return sent->set_exception(failure(SocketError::Step::send, result.error));
   }
-  rest.erase(0, result.bytes);  // none if it would block
+  rest.erase(0, result.bytes);  // nothing sent if it would block
   if (rest.empty()) return sent->set_result();
   loop.call_when_ready(fd, common::EVENT_WRITE,
                        [&loop, fd, rest, sent] { try_send(loop, fd, rest, sent); });
@@ -86,5 +82,4 @@ Generator<FuturePtr, std::string> sock_read_line(EventLoop& loop, int fd) {
   }
 }
 // [/docs]
-
 }  // namespace stage3

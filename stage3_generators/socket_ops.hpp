@@ -7,7 +7,6 @@
 #include "stage3_generators/event_loop.hpp"
 
 namespace stage3 {
-
 // A non-blocking TCP socket the loop may watch. A closed fd's number is reused at once, and
 // a callback left in the loop would fire for the next socket to get it: so the destructor
 // makes the loop forget the fd, then closes it. Owned by the frame of the generator that
@@ -27,5 +26,4 @@ std::shared_ptr<Future<void>> sock_connect(EventLoop& loop, int fd, const common
 std::shared_ptr<Future<void>> sock_sendall(EventLoop& loop, int fd, std::string data);
 std::shared_ptr<Future<std::string>> sock_recv(EventLoop& loop, int fd);    // "": peer closed
 Generator<FuturePtr, std::string> sock_read_line(EventLoop& loop, int fd);  // without '\n'
-
 }  // namespace stage3

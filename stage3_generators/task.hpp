@@ -1,15 +1,14 @@
 // task.hpp: Task<T>, the article's Task: it drives one generator. Each time the generator
 // yields a future, the task asks it for a callback, and steps the generator again once it
 // is done. A Task is a Future of what the generator returns (or throws), as in asyncio.
-// Who owns what: a task owns its generator, so its frame and the frame's socket. The loop
-// owns each unfinished task; create_task's caller may keep it (and its finished frame).
+// It owns its generator, so the frame and the frame's socket. The loop owns each
+// unfinished task; create_task's caller may keep it (and its finished frame) longer.
 #pragma once
 #include <type_traits>
 
 #include "stage3_generators/event_loop.hpp"
 
 namespace stage3 {
-
 template <typename T = void>
 class Task final : public Future<T>, public TaskBase, public std::enable_shared_from_this<Task<T>> {
  public:
@@ -57,7 +56,6 @@ class Task final : public Future<T>, public TaskBase, public std::enable_shared_
     }
     loop_.release(this);
   }
-
   // Not a step at once: a future resolved inside an I/O callback must not run a generator
   // there. The task steps in the loop's next turn.
   void wake_up() {
@@ -82,5 +80,4 @@ std::shared_ptr<Task<T>> EventLoop::create_task(Generator<FuturePtr, T> generato
   schedule(task);
   return task;
 }
-
 }  // namespace stage3

@@ -6,7 +6,6 @@
 #include "stage3_generators/task.hpp"
 
 namespace stage3 {
-
 // asyncio.TimeoutError, in the clients' words: "timed out after 0.3 s".
 class TimeoutError : public std::runtime_error {
  public:
@@ -45,5 +44,4 @@ std::shared_ptr<Future<T>> wait_for(EventLoop& loop, Generator<FuturePtr, T> gen
                                     double seconds) {
   return wait_for(loop, loop.create_task(std::move(generator)), seconds);
 }
-
 }  // namespace stage3
