@@ -14,7 +14,6 @@
 // C++20's awaiter protocol: `co_await` gives the value, typed, with no heap future nor
 // callback per wait, and symmetric transfer instead of the Task's delegation stack.
 #include "stage3_generators/client.hpp"
-
 #include "common/protocol.hpp"
 #include "stage3_generators/gather.hpp"
 #include "stage3_generators/socket_ops.hpp"
@@ -22,8 +21,6 @@
 
 namespace stage3 {
 namespace {
-namespace client_errors = common::client_errors;
-
 // [docs:stage3-make-tcp-request]
 Generator<FuturePtr, std::string> make_tcp_request(EventLoop& loop, const common::Address& address,
                                                    int id) {
@@ -57,8 +54,8 @@ Generator<FuturePtr> report_request(const Shared& shared, int id) {
   co_yield response;
   try {
     shared.report.request_succeeded(id, response->result());
-  } catch (const client_errors::SocketError& error) {
-    shared.report.request_failed(id, client_errors::describe(error, shared.address));
+  } catch (const common::client_errors::SocketError& error) {
+    shared.report.request_failed(id, common::client_errors::describe(error, shared.address));
   } catch (const TimeoutError& error) {
     shared.report.request_failed(id, error.what());
   } catch (const common::NetError& error) {  // socket(): out of descriptors, say

@@ -6,7 +6,7 @@ EventLoop::EventLoop(common::SelectorKind selector, Now now)
     : selector_(common::make_selector(selector)), now_(std::move(now)), started_(now_()) {}
 
 EventLoop::~EventLoop() {
-  for (auto& [raw, task] : std::exchange(tasks_, {})) task->cancel();
+  while (!tasks_.empty()) std::shared_ptr<TaskBase>(tasks_.front())->cancel();  // it lets go
 }
 
 // [docs:stage3-run-once]

@@ -3,9 +3,9 @@
 // sockets are ready. Callbacks must not throw: nobody could catch it.
 #pragma once
 #include <deque>
+#include <list>
 #include <map>
 #include <unordered_map>
-
 #include "common/clock.hpp"
 #include "common/selector.hpp"
 #include "stage3_generators/extras/trace.hpp"
@@ -22,6 +22,10 @@ class TaskBase {
   virtual ~TaskBase() = default;
   virtual void step() = 0;
   virtual void cancel() = 0;
+
+ private:
+  friend class EventLoop;
+  std::list<std::shared_ptr<TaskBase>>::iterator place_;  // in the loop's list, while unfinished
 };
 
 class EventLoop {
@@ -70,7 +74,7 @@ class EventLoop {
   friend class Task;
   friend std::shared_ptr<Future<void>> sleep(EventLoop& loop, double seconds);
   void schedule(std::shared_ptr<TaskBase> task) { ready_.push_back(std::move(task)); }
-  void release(TaskBase* task) { tasks_.erase(task); }  // its caller still holds it
+  void release(TaskBase* task) { tasks_.erase(task->place_); }  // its caller still holds it
 
   std::unique_ptr<common::Selector> selector_;  // first: destroyed last
   Now now_;
@@ -80,8 +84,8 @@ class EventLoop {
   // The futures due at each deadline, in the order set. (asyncio keeps a heap, and takes a
   // cancelled timer out; ours fires unheard.)
   std::map<common::TimePoint, std::vector<std::shared_ptr<Future<void>>>> timers_;
-  std::deque<std::shared_ptr<TaskBase>> ready_;                     // to step, in order
-  std::unordered_map<TaskBase*, std::shared_ptr<TaskBase>> tasks_;  // the unfinished ones
+  std::deque<std::shared_ptr<TaskBase>> ready_;  // to step, in order
+  std::list<std::shared_ptr<TaskBase>> tasks_;   // the unfinished ones
   std::size_t tasks_created_ = 0;
   std::ostream* trace_ = nullptr;
 };

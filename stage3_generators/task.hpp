@@ -1,11 +1,9 @@
-// task.hpp: Task<T>, the article's Task: it drives one generator. Each time the generator
-// yields a future, the task asks it for a callback, and steps the generator again once it
-// is done. A Task is a Future of what the generator returns (or throws), as in asyncio.
+// task.hpp: Task<T>, the article's Task: it drives one generator, stepping it again each
+// time a future it yielded is done; a Future of what it returns (or throws), as in asyncio.
 // It owns its generator, so the frame and the frame's socket. The loop owns each
 // unfinished task; create_task's caller may keep it (and its finished frame) longer.
 #pragma once
 #include <type_traits>
-
 #include "stage3_generators/event_loop.hpp"
 
 namespace stage3 {
@@ -76,7 +74,7 @@ std::shared_ptr<Task<T>> EventLoop::create_task(Generator<FuturePtr, T> generato
   if (name.empty()) name = "Task-" + std::to_string(tasks_created_ + 1);  // as asyncio does
   ++tasks_created_;
   auto task = std::make_shared<Task<T>>(*this, std::move(generator), std::move(name));
-  tasks_.emplace(task.get(), task);
+  task->place_ = tasks_.insert(tasks_.end(), task);
   schedule(task);
   return task;
 }
