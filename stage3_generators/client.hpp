@@ -6,8 +6,7 @@
 
 namespace stage3 {
 
-// Every request at once, each a Task on one EventLoop; errors go to `report`, except what
-// no request can handle (select: an fd >= FD_SETSIZE), thrown. `trace`: --trace-loop.
+// Every request at once; errors go to `report`, except one no request caused (FD_SETSIZE).
 void run(const common::ClientOptions& options, common::RunReport& report,
          std::ostream* trace = nullptr);
 

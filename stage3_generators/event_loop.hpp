@@ -22,9 +22,6 @@ class TaskBase {
   virtual ~TaskBase() = default;
   virtual void step() = 0;
   virtual void cancel() = 0;
-
- private:
-  friend class EventLoop;
   std::list<std::shared_ptr<TaskBase>>::iterator place_;  // in the loop's list, while unfinished
 };
 

@@ -1,7 +1,6 @@
 // socket_ops.hpp: Python 3.4 asyncio's loop.sock_connect(sock, address), sock_sendall(sock,
 // data) and sock_recv(sock), each a future, and sock_read_line(sock), a generator on top.
-// They fail with common::client_errors::SocketError (which step, which errno): like
-// asyncio's, they do not know the server's address; the client words the failure.
+// They fail with a SocketError (step, errno): the client words it with the address.
 #pragma once
 #include "common/net.hpp"
 #include "stage3_generators/event_loop.hpp"
