@@ -14,6 +14,7 @@
 // C++20's awaiter protocol: `co_await` gives the value, typed, with no heap future nor
 // callback per wait, and symmetric transfer instead of the Task's delegation stack.
 #include "stage3_generators/client.hpp"
+
 #include "common/protocol.hpp"
 #include "stage3_generators/gather.hpp"
 #include "stage3_generators/socket_ops.hpp"

@@ -1,6 +1,7 @@
 // client.hpp: stage 3's client, one linear generator per request (client.cpp).
 #pragma once
 #include <iosfwd>
+
 #include "common/client_options.hpp"
 #include "common/run_report.hpp"
 

@@ -6,6 +6,7 @@
 #include <list>
 #include <map>
 #include <unordered_map>
+
 #include "common/clock.hpp"
 #include "common/selector.hpp"
 #include "stage3_generators/extras/trace.hpp"

@@ -1,5 +1,6 @@
 // main.cpp: the stage3_generators binary. The lesson is in client.cpp.
 #include <iostream>
+
 #include "common/client_main.hpp"
 #include "stage3_generators/client.hpp"
 

@@ -1,7 +1,9 @@
 // socket_ops.cpp: each operation tries its system call and, when it would block, tries
 // again once the loop says the socket is ready, as asyncio 3.4's do.
 #include "stage3_generators/socket_ops.hpp"
+
 #include <array>
+
 #include "common/client_errors.hpp"
 #include "common/line_framer.hpp"
 

@@ -4,6 +4,7 @@
 // unfinished task; create_task's caller may keep it (and its finished frame) longer.
 #pragma once
 #include <type_traits>
+
 #include "stage3_generators/event_loop.hpp"
 
 namespace stage3 {
