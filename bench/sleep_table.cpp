@@ -134,11 +134,13 @@ const SleepRun* find_run(const std::vector<EngineRow>& rows, const std::string& 
   return nullptr;
 }
 
-// The targets for the stage 4 runtime, and stage 3 within 2x of stage 4.
-std::vector<bench::Target> check_targets(const std::vector<EngineRow>& rows,
-                                         const SleepWork& work) {
+// The targets for the stage 4 runtime (on the article's experiment), and stage 3
+// within 4x of stage 4 (on any experiment: both ran the same work).
+std::vector<bench::Target> check_targets(const std::vector<EngineRow>& rows, const SleepWork& work,
+                                         const std::vector<int>& concurrency) {
   std::vector<bench::Target> targets;
   for (int c : {100, 1'000, 10'000, 100'000}) {
+    if (!is_articles_experiment(work)) break;
     SleepWork at_c = work;
     at_c.concurrency = c;
     double goal = c <= 1'000 ? 1.02 * at_c.ideal_seconds() : c == 10'000 ? 0.12 : 0.06;
@@ -150,18 +152,18 @@ std::vector<bench::Target> check_targets(const std::vector<EngineRow>& rows,
                                              goal_text, stage4->seconds <= goal}
                              : bench::Target{what, "not measured", goal_text, false});
   }
-  for (int c : {100, 1'000, 10'000, 100'000}) {
+  for (int c : concurrency) {
     const SleepRun* stage3 = find_run(rows, "stage 3", c);
     const SleepRun* stage4 = find_run(rows, "stage 4", c);
-    std::string what = "stage 3 / stage 4, C = " + bench::format_count(c);
+    std::string what = "stage 3 / stage 4 (wall), C = " + bench::format_count(c);
     if (!stage3 || !stage4) {
-      targets.push_back({what, "not measured", "<= 2x", false});
+      targets.push_back({what, "not measured", "<= 4x", false});
       continue;
     }
     double ratio = stage3->seconds / stage4->seconds;
     char figure[32];
     std::snprintf(figure, sizeof figure, "%.2fx", ratio);
-    targets.push_back({what, figure, "<= 2x", ratio <= 2.0});
+    targets.push_back({what, figure, "<= 4x", ratio <= 4.0});
   }
   return targets;
 }
@@ -250,13 +252,11 @@ int main(int argc, char** argv) {
   for (const std::string& note : notes) table.note(note);
   std::cout << "\n" << table.str();
 
-  std::vector<bench::Target> targets;
-  if (is_articles_experiment(work)) {
-    targets = check_targets(rows, work);
-    std::cout << "\ntargets:\n" << bench::format_targets(targets);
-  } else {
-    std::cout
-        << "\n(targets are checked on the article's experiment: --tasks 100000 --sleep-ms 10)\n";
+  std::vector<bench::Target> targets = check_targets(rows, work, concurrency);
+  std::cout << "\ntargets:\n" << bench::format_targets(targets);
+  if (!is_articles_experiment(work)) {
+    std::cout << "(stage 4's own targets are checked on the article's experiment: --tasks 100000 "
+                 "--sleep-ms 10)\n";
   }
   bench::save_results(results, "sleep_table", to_json(rows, work, concurrency, targets, machine),
                       machine);

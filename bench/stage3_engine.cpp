@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "stage3_generators/event_loop.hpp"
+#include "stage3_generators/gather.hpp"
 #include "stage3_generators/generator.hpp"
 #include "stage3_generators/task.hpp"
 

@@ -1,105 +1,47 @@
-// future.hpp: Future<T>, a result that is not there yet, the article's Future.
-//
-// Someone (an I/O callback, a timer) will call set_result() or set_exception() later;
-// meanwhile whoever needs the result registers a callback with add_done_callback(). A
-// generator yields a future to say "wake me when this is done" (task.hpp).
-//
-// Public API:
-//   void set_result(T value)     / set_result() for Future<void>: done, callbacks run
-//   void set_exception(exception_ptr)   done with an error, callbacks run
-//   void add_done_callback(Callback)    runs when done: at once if already done. A
-//                                       callback must not throw (see mark_done).
-//   void add_waiter(Waiter&)     the same for a task (see Waiter below)
-//   bool done(), bool failed()
-//   T& result()                  the value; rethrows the exception; throws if not done
-//   const char* name()           what it waits for ("connect", "sleep"): for --trace-loop
-//
-// When a future is done, its waiter is woken, then the callbacks run in the order they
-// were added, all inside set_result() / set_exception(); then they are released (whatever
-// they captured goes with them). Python passes the future to each callback; here a
-// callback captures what it needs.
-//
-// Who owns a future: everyone who holds its shared_ptr. Typically two parties: the
-// generator that yielded it (it reads the result when it resumes) and whoever will resolve
-// it (the event loop's timer queue, an I/O callback). The last one to let go frees it.
-// A future does not own the task waiting for it: see task.hpp for why that is safe.
+// future.hpp: Future<T>, asyncio's Future: a result that is not there yet. Whoever sets it
+// later (an I/O callback, a timer, a task) and whoever waits for it hold its shared_ptr.
 #pragma once
-
-#include <exception>
-#include <forward_list>
 #include <functional>
 #include <memory>
 #include <optional>
 #include <stdexcept>
 #include <string>
 #include <utility>
+#include <vector>
 
 namespace stage3 {
-
-class FutureBase;
-
-// Who waits for a future: a task. Python's Task hands the future a bound method,
-// add_done_callback(self.step); a Waiter is that bound method as C++ sees it, an object
-// with a function to call on it, held by one pointer. (A std::function would do too, at
-// 32 bytes: a million sleeping tasks would make that 24 MB more.)
-class Waiter {
- public:
-  virtual void wake_up(FutureBase& future) = 0;
-
- protected:
-  ~Waiter() = default;
-};
-
-// What every future has, whatever its result type: the part a Task and the event loop use.
+// [docs:stage3-future]
+// What every future has, whatever its result type: what a Task and the loop use.
 class FutureBase {
  public:
   using Callback = std::function<void()>;
-
   explicit FutureBase(const char* name = "future") noexcept : name_(name) {}
   FutureBase(const FutureBase&) = delete;
-  FutureBase& operator=(const FutureBase&) = delete;
-
   bool done() const noexcept { return done_; }
   bool failed() const noexcept { return exception_ != nullptr; }
   std::exception_ptr exception() const noexcept { return exception_; }
-  const char* name() const noexcept { return name_; }
-
-  // [docs:stage3-future-callbacks]
+  const char* name() const noexcept { return name_; }  // "connect", "sleep": for the trace
+  // Python passes the future to each callback; here a callback captures what it needs.
   void add_done_callback(Callback callback) {
     if (done_) return callback();  // already done: no need to wait
-    callbacks_.push_front(std::move(callback));
+    callbacks_.push_back(std::move(callback));
   }
-  void add_waiter(Waiter& waiter) {
-    if (done_) return waiter.wake_up(*this);
-    if (waiter_) return add_done_callback([this, &waiter] { waiter.wake_up(*this); });
-    waiter_ = &waiter;  // nearly always the only one: no allocation
-  }
-
   void set_exception(std::exception_ptr exception) {
-    if (!exception) throw std::invalid_argument("set_exception(nullptr)");
     check_not_done();
     exception_ = std::move(exception);
     mark_done();
   }
-  // [/docs]
 
  protected:
-  ~FutureBase() = default;  // destroyed through the Future<T> (or Task<T>) it is part of
-
-  // [docs:stage3-future-mark-done]
-  // Done: wake the waiter, then run the callbacks, in order. They are moved out first, so
-  // a callback may add another one (it runs at once) and whatever they captured is
-  // released when they return. noexcept: a callback that throws is a bug (nobody could
-  // catch it), and the program stops right there rather than go on half resolved.
+  // The callbacks run in the order they were added, moved out first: one may add another
+  // (it runs at once), and what they captured goes once they have run. noexcept: a
+  // callback that throws is a bug nobody could catch; the program stops right there.
   void mark_done() noexcept {
     done_ = true;
-    if (Waiter* waiter = std::exchange(waiter_, nullptr)) waiter->wake_up(*this);
-    std::forward_list<Callback> callbacks = std::exchange(callbacks_, {});
-    callbacks.reverse();  // added at the front: back to the order they were added in
-    for (Callback& callback : callbacks) callback();
+    for (Callback& callback : std::exchange(callbacks_, {})) callback();
   }
   // [/docs]
-
+  ~FutureBase() = default;  // destroyed as the Future<T> (or Task<T>) it is part of
   void check_not_done() const {
     if (done_) throw std::logic_error(std::string(name_) + " future is already done");
   }
@@ -111,11 +53,7 @@ class FutureBase {
  private:
   const char* name_;  // a string literal
   std::exception_ptr exception_;
-  // A million sleeping tasks are a million futures, so every byte here counts: the task
-  // waiting is a pointer, and the other callbacks a singly linked list, one pointer while
-  // empty and one allocation per callback (a vector would be 24 bytes and two allocations).
-  Waiter* waiter_ = nullptr;
-  std::forward_list<Callback> callbacks_;
+  std::vector<Callback> callbacks_;
   bool done_ = false;
 };
 
@@ -123,7 +61,6 @@ template <typename T>
 class Future : public FutureBase {
  public:
   using FutureBase::FutureBase;
-
   void set_result(T value) {
     check_not_done();
     value_ = std::move(value);
@@ -142,7 +79,6 @@ template <>
 class Future<void> : public FutureBase {
  public:
   using FutureBase::FutureBase;
-
   void set_result() {
     check_not_done();
     mark_done();
@@ -150,8 +86,6 @@ class Future<void> : public FutureBase {
   void result() const { check_result(); }
 };
 
-// What a generator driven by a Task yields: the future it waits for, whatever its type.
-// (Python yields the object itself; C++ needs one type for every co_yield.)
+// What a Task's generator yields, whatever the future holds: one type for every co_yield.
 using FuturePtr = std::shared_ptr<FutureBase>;
-
 }  // namespace stage3

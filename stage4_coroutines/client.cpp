@@ -4,13 +4,13 @@
 // frame, but as a generator, the way Python 3.4 wrote coroutines (`yield from`,
 // @asyncio.coroutine): make_tcp_request yielded a future wherever it waited (one type,
 // FuturePtr, for all), a Task pumped it with next() when that future's callback fired, and
-// delegation was a stack that Generator::next walked by hand.
+// `yield from` passed each resume by hand down the chain of generators.
 //
 // What changed: native awaitables, as in PEP 492 (`async def`/`await`). The awaiter
 // protocol (await_ready / await_suspend / await_resume) lets each thing we wait for (a
 // timer, a socket, a task) say how to wait for it, and `co_await x` gives x's own result,
 // typed: no heap future, no callback per wait. Awaiting a task jumps into it and back
-// (symmetric transfer, task.hpp) instead of walking a stack. The loop still steps tasks;
+// (symmetric transfer, task.hpp) instead of passing through the chain. The loop still steps tasks;
 // a step is just handle.resume(). make_tcp_request is the article's coroutine, line for line.
 //
 // What C++ makes explicit that Python hides: who owns a frame (its Task), when it dies (a

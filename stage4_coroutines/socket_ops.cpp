@@ -5,6 +5,7 @@
 #include <poll.h>
 
 #include <array>
+#include <optional>
 
 #include "common/client_errors.hpp"
 #include "common/line_framer.hpp"
@@ -19,7 +20,7 @@ using common::client_errors::SocketError;
 Task<void> sock_connect(EventLoop& loop, int fd, const common::Address& address) {
   try {
     if (common::start_connect(fd, address) == common::ConnectStatus::connected) co_return;
-  } catch (const common::NetError& error) {  // refused at once (loopback does)
+  } catch (const common::NetError& error) {  // failed at once (no route, say)
     throw SocketError(Step::connect, error.error());
   }
   // Finished when fd turns writable. Look first (a zero-timeout poll never blocks): over
@@ -43,7 +44,7 @@ Task<std::string> sock_read_line(EventLoop& loop, int fd) {
   common::LineFramer framer(common::client_errors::max_response_bytes);
   std::array<char, 512> buffer;  // in the frame, like every local: keep it small
   for (;;) {
-    if (auto line = framer.next_line()) co_return *line;
+    if (std::optional<std::string> line = framer.next_line()) co_return std::move(*line);
     if (framer.too_long()) throw SocketError(Step::too_long);
     common::IoResult received = common::recv_some(fd, buffer);
     switch (received.status) {

@@ -16,7 +16,7 @@
 // Symmetric transfer: when A awaits B, A's await_suspend returns B's handle and B runs;
 // when B ends, its final_suspend returns A's handle and A resumes. Returning a handle lets
 // the compiler *jump* rather than call, so 100,000 nested awaits run in constant stack
-// (stage 3 walked a stack of generators instead). GCC needs the flags in CMakeLists.txt.
+// (stage 3 passed each resume down the chain of generators). GCC needs CMakeLists.txt's flags.
 #pragma once
 
 #include <coroutine>

@@ -85,30 +85,3 @@ TEST_CASE("callbacks run on failure too, and are released once they have run") {
   CHECK(lifetimes.alive() == 0);  // the future no longer holds them
   CHECK(lifetimes.destroyed == lifetimes.constructed);
 }
-
-namespace {
-struct RecordingWaiter : stage3::Waiter {
-  std::vector<std::string>& log;
-  std::string name;
-  RecordingWaiter(std::vector<std::string>& log, std::string name) : log(log), name(name) {}
-  void wake_up(stage3::FutureBase& future) override {
-    log.push_back(name + " woken by " + future.name());
-  }
-};
-}  // namespace
-
-TEST_CASE("the waiting task is woken first, then the callbacks, and a second waiter too") {
-  std::vector<std::string> log;
-  RecordingWaiter first(log, "first task"), second(log, "second task");
-  Future<int> future("sleep");
-  future.add_done_callback([&] { log.push_back("callback"); });
-  future.add_waiter(first);
-  future.add_waiter(second);  // rare (two tasks waiting for one future): it joins the callbacks
-  CHECK(log.empty());
-  future.set_result(1);
-  CHECK(log == std::vector<std::string>{"first task woken by sleep", "callback",
-                                        "second task woken by sleep"});
-  RecordingWaiter late(log, "late task");
-  future.add_waiter(late);  // already done: at once
-  CHECK(log.back() == "late task woken by sleep");
-}

@@ -8,6 +8,8 @@
 
 #include "common/clock.hpp"
 #include "stage3_generators/event_loop.hpp"
+#include "stage3_generators/gather.hpp"
+#include "stage3_generators/task.hpp"
 #include "tests/support/lifetimes.hpp"
 
 namespace players {

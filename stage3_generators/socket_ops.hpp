@@ -1,0 +1,28 @@
+// socket_ops.hpp: Python 3.4 asyncio's loop.sock_connect(sock, address), sock_sendall(sock,
+// data) and sock_recv(sock), each a future, and sock_read_line(sock), a generator on top.
+// They fail with a SocketError (step, errno): the client words it with the address.
+#pragma once
+#include "common/net.hpp"
+#include "stage3_generators/event_loop.hpp"
+
+namespace stage3 {
+// A non-blocking TCP socket the loop may watch. A closed fd's number is reused at once, and
+// a callback left in the loop would fire for the next socket to get it: so the destructor
+// makes the loop forget the fd, then closes it. Owned by the frame of the generator that
+// made it, it goes when the frame does: ended, or cancelled.
+class Socket {
+ public:
+  explicit Socket(EventLoop& loop) : loop_(loop), fd_(common::make_tcp_socket()) {}
+  ~Socket() { loop_.cancel_when_ready(fd_.get()); }  // then fd_ closes
+  int get() const noexcept { return fd_.get(); }
+
+ private:
+  EventLoop& loop_;
+  common::Fd fd_;
+};
+
+std::shared_ptr<Future<void>> sock_connect(EventLoop& loop, int fd, const common::Address& address);
+std::shared_ptr<Future<void>> sock_sendall(EventLoop& loop, int fd, std::string data);
+std::shared_ptr<Future<std::string>> sock_recv(EventLoop& loop, int fd);    // "": peer closed
+Generator<FuturePtr, std::string> sock_read_line(EventLoop& loop, int fd);  // without '\n'
+}  // namespace stage3
