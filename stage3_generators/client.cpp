@@ -9,10 +9,10 @@
 //
 // What still hurts: every coroutine yields futures, one type (FuturePtr) for all, so each
 // wait is two statements and what comes back is untyped; each wait costs a heap Future and
-// a callback; a Task pumps the generator with next(), and delegation is a stack that
-// Generator::next walks. Stage 4 (stage4_coroutines), PEP 492's native awaitables, uses
-// C++20's awaiter protocol: `co_await` gives the value, typed, with no heap future nor
-// callback per wait, and symmetric transfer instead of the Task's delegation stack.
+// a callback; a Task pumps the generator with next(), and `yield from` passes each resume
+// down the chain of generators. Stage 4 (stage4_coroutines), PEP 492's native awaitables,
+// uses C++20's awaiter protocol: `co_await` gives the value, typed, with no heap future nor
+// callback per wait, and symmetric transfer jumps into an awaited coroutine and back.
 #include "stage3_generators/client.hpp"
 
 #include "common/protocol.hpp"
@@ -68,9 +68,9 @@ Generator<FuturePtr> report_request(const Shared& shared, int id) {
 }
 }  // namespace
 
-void run(const common::ClientOptions& options, common::RunReport& report, std::ostream* trace) {
+void run(const common::ClientOptions& options, common::RunReport& report, LoopObserver* observer) {
   EventLoop loop(options.selector);
-  loop.trace_to(trace);
+  loop.trace_to(observer);
   const Shared shared{loop, options.address(), options.timeout_seconds, report};
   std::vector<std::shared_ptr<Task<void>>> requests;
   for (int id : options.request_ids()) {

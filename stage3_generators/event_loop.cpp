@@ -3,7 +3,7 @@
 
 namespace stage3 {
 EventLoop::EventLoop(common::SelectorKind selector, Now now)
-    : selector_(common::make_selector(selector)), now_(std::move(now)), started_(now_()) {}
+    : selector_(common::make_selector(selector)), now_(std::move(now)) {}
 
 EventLoop::~EventLoop() {
   while (!tasks_.empty()) std::shared_ptr<TaskBase>(tasks_.front())->cancel();  // it lets go
@@ -27,9 +27,8 @@ void EventLoop::run_once() {
   if (selector_->size() > 0 || timeout != zero) events = selector_->select(timeout);
   running_ = true;
   time_ = now_();
-  if (trace_ && (!events.empty() || timeout != zero)) {
-    trace("select", extras::woke_after(time_ - before, events));
-  }
+  if (observer_ && (!events.empty() || timeout != zero))
+    observer_->selected(time_ - before, events);
   for (const common::SelectorEvent& event : events) {
     auto found = when_ready_.find(event.fd);
     if (found == when_ready_.end()) continue;  // cancelled meanwhile

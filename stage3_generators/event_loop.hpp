@@ -5,17 +5,31 @@
 #include <deque>
 #include <list>
 #include <map>
+#include <span>
+#include <string>
+#include <string_view>
 #include <unordered_map>
 
 #include "common/clock.hpp"
 #include "common/selector.hpp"
-#include "stage3_generators/extras/trace.hpp"
 #include "stage3_generators/future.hpp"
 #include "stage3_generators/generator.hpp"
 
 namespace stage3 {
 template <typename T>
 class Task;
+
+// What --trace-loop sees (extras/trace.hpp writes it): the loop and Task say when
+// something happened, the observer words it.
+class LoopObserver {
+ public:
+  virtual void line(std::string_view event, const std::string& detail) = 0;
+  virtual void selected(common::Clock::duration waited,
+                        std::span<const common::SelectorEvent> events) = 0;
+
+ protected:
+  ~LoopObserver() = default;
+};
 
 // What the loop knows of a task, whatever its generator returns (task.hpp).
 class TaskBase {
@@ -59,12 +73,11 @@ class EventLoop {
   void call_when_ready(int fd, std::uint32_t events, Callback callback);
   void cancel_when_ready(int fd);
 
-  // --trace-loop: a line per step, yield, resolved future and wake-up, built only if tracing.
-  void trace_to(std::ostream* out) { trace_ = out; }
+  // --trace-loop: a line per step, yield, resolved future and wake-up, built only if traced.
+  void trace_to(LoopObserver* observer) { observer_ = observer; }
   template <typename... Parts>
   void trace(std::string_view event, const Parts&... parts) const {
-    if (!trace_) return;
-    extras::write_trace_line(*trace_, now_() - started_, event, (std::string() += ... += parts));
+    if (observer_) observer_->line(event, (std::string() += ... += parts));
   }
 
  private:
@@ -76,7 +89,7 @@ class EventLoop {
 
   std::unique_ptr<common::Selector> selector_;  // first: destroyed last
   Now now_;
-  common::TimePoint started_, time_;              // the trace's zero; time() inside a turn
+  common::TimePoint time_;                        // time() inside a turn
   bool running_ = false;                          // run_once() is not reentrant
   std::unordered_map<int, Callback> when_ready_;  // I/O callbacks by fd
   // The futures due at each deadline, in the order set. (asyncio keeps a heap, and takes a
@@ -85,7 +98,7 @@ class EventLoop {
   std::deque<std::shared_ptr<TaskBase>> ready_;  // to step, in order
   std::list<std::shared_ptr<TaskBase>> tasks_;   // the unfinished ones
   std::size_t tasks_created_ = 0;
-  std::ostream* trace_ = nullptr;
+  LoopObserver* observer_ = nullptr;
 };
 
 // asyncio.sleep: a future the loop resolves `seconds` from now. `co_yield sleep(loop, 0.5);`

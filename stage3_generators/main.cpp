@@ -3,6 +3,7 @@
 
 #include "common/client_main.hpp"
 #include "stage3_generators/client.hpp"
+#include "stage3_generators/extras/trace.hpp"
 
 int main(int argc, char** argv) {
   bool trace_loop = false;
@@ -19,6 +20,7 @@ int main(int argc, char** argv) {
            },
        .run =
            [&](const common::ClientOptions& options, common::RunReport& report) {
-             stage3::run(options, report, trace_loop ? &std::cerr : nullptr);
+             stage3::extras::TraceWriter trace(std::cerr);
+             stage3::run(options, report, trace_loop ? &trace : nullptr);
            }});
 }

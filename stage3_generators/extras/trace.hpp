@@ -1,5 +1,7 @@
-// extras/trace.hpp: the wording of --trace-loop's lines. Not needed for stage 3's idea: the
-// loop and Task only say when something happened (EventLoop::trace); this says how.
+// extras/trace.hpp: --trace-loop's wording, the LoopObserver main.cpp and the tests give the
+// loop. Not needed for stage 3's idea: the loop and Task only say when something happened.
+//   [  0.000104] step     request 7
+//   [  0.200102] select   woke after 0.200000 s: fd 5 readable
 #pragma once
 
 #include <cstdio>
@@ -10,31 +12,40 @@
 
 #include "common/clock.hpp"
 #include "common/selector.hpp"
+#include "stage3_generators/event_loop.hpp"
 
 namespace stage3::extras {
 
-// "[  0.200102] select   woke after 0.200000 s: fd 5 readable"
-inline void write_trace_line(std::ostream& out, common::Clock::duration since_start,
-                             std::string_view event, std::string_view detail) {
-  char stamp[32];
-  std::snprintf(stamp, sizeof stamp, "[%10.6f] ", common::Seconds(since_start).count());
-  out << stamp << event << std::string(event.size() < 9 ? 9 - event.size() : 1, ' ') << detail
-      << '\n';
-}
+class TraceWriter final : public LoopObserver {
+ public:
+  explicit TraceWriter(std::ostream& out) : out_(out) {}
 
-// "woke after 0.200000 s: fd 5 readable, fd 6 readable" (the first 8 fds, then how many).
-inline std::string woke_after(common::Clock::duration waited,
-                              std::span<const common::SelectorEvent> events) {
-  char text[64];
-  std::snprintf(text, sizeof text, "woke after %.6f s: ", common::Seconds(waited).count());
-  std::string line = text;
-  for (std::size_t i = 0; i < events.size() && i < 8; ++i) {
-    line += (i > 0 ? ", fd " : "fd ") + std::to_string(events[i].fd);
-    if (events[i].events & common::EVENT_READ) line += " readable";
-    if (events[i].events & common::EVENT_WRITE) line += " writable";
+  void line(std::string_view event, const std::string& detail) override {
+    char stamp[32];
+    std::snprintf(stamp, sizeof stamp, "[%10.6f] ",
+                  common::Seconds(common::Clock::now() - started_).count());
+    out_ << stamp << event << std::string(event.size() < 9 ? 9 - event.size() : 1, ' ') << detail
+         << '\n';
   }
-  if (events.size() > 8) line += ", ... (" + std::to_string(events.size()) + " fds)";
-  return events.empty() ? line + "no fd ready (a timer is due)" : line;
-}
+
+  // "woke after 0.200000 s: fd 5 readable, fd 6 readable" (the first 8 fds, then how many).
+  void selected(common::Clock::duration waited,
+                std::span<const common::SelectorEvent> events) override {
+    char text[64];
+    std::snprintf(text, sizeof text, "woke after %.6f s: ", common::Seconds(waited).count());
+    std::string detail = text;
+    for (std::size_t i = 0; i < events.size() && i < 8; ++i) {
+      detail += (i > 0 ? ", fd " : "fd ") + std::to_string(events[i].fd);
+      if (events[i].events & common::EVENT_READ) detail += " readable";
+      if (events[i].events & common::EVENT_WRITE) detail += " writable";
+    }
+    if (events.size() > 8) detail += ", ... (" + std::to_string(events.size()) + " fds)";
+    line("select", events.empty() ? detail + "no fd ready (a timer is due)" : detail);
+  }
+
+ private:
+  std::ostream& out_;
+  common::TimePoint started_ = common::Clock::now();
+};
 
 }  // namespace stage3::extras

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "stage3_generators/client.hpp"
+#include "stage3_generators/extras/trace.hpp"
 
 namespace client_contract {
 inline const std::string stage = "stage3_generators";
@@ -26,7 +27,8 @@ TEST_CASE("--trace-loop shows each request's steps, yields, resolved futures and
   auto run = test_support::run_client(
       stage, test_support::client_options(server.port(), 3),
       [&](const common::ClientOptions& options, common::RunReport& report) {
-        stage3::run(options, report, &trace);
+        stage3::extras::TraceWriter writer(trace);
+        stage3::run(options, report, &writer);
       });
   CHECK(run.exit_code == 0);
   CHECK(test_support::all_match_their_ids(run.results));

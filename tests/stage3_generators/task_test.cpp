@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "stage3_generators/event_loop.hpp"
+#include "stage3_generators/extras/trace.hpp"
 #include "stage3_generators/future.hpp"
 #include "stage3_generators/generator.hpp"
 #include "stage3_generators/task.hpp"
@@ -161,8 +162,9 @@ TEST_CASE("tasks are named as asyncio names them, unless given a name") {
 
 TEST_CASE("--trace-loop: every step, yield and resolved future is one line") {
   std::ostringstream trace;
+  stage3::extras::TraceWriter writer(trace);
   EventLoop loop;
-  loop.trace_to(&trace);
+  loop.trace_to(&writer);
   auto task = loop.create_task(
       [](EventLoop& loop) -> Generator<FuturePtr> { co_yield stage3::sleep(loop, 0); }(loop),
       "sleeper");
