@@ -91,30 +91,15 @@ TEST_CASE("a peer that hangs up wakes a reader, which then reads end-of-file") {
   }
 }
 
-TEST_CASE("select times out when nothing is ready, and waits about as long as asked" *
+TEST_CASE("select times out when nothing is ready, never before its timeout, however short" *
           test_support::timing) {
   for (SelectorKind kind : all_kinds()) {
     CAPTURE(common::to_string(kind));
     auto selector = common::make_selector(kind);
     SocketPair pair;
     selector->register_fd(pair.a.get(), EVENT_READ, nullptr);
-    auto before = std::chrono::steady_clock::now();
-    CHECK(selector->select(30ms).empty());
-    auto waited = std::chrono::steady_clock::now() - before;
-    CHECK(waited >= 25ms);
-    CHECK(waited < 2s);  // not forever, with room for a busy machine
-    selector->unregister(pair.a.get());
-  }
-}
-
-TEST_CASE("select never wakes before its timeout, however short" * test_support::timing) {
-  for (SelectorKind kind : all_kinds()) {
-    CAPTURE(common::to_string(kind));
-    auto selector = common::make_selector(kind);
-    SocketPair pair;
-    selector->register_fd(pair.a.get(), EVENT_READ, nullptr);
     // Not whole milliseconds, so that rounding down to one (or to zero) would show.
-    for (auto timeout : {1500us, 300us, 2700us}) {
+    for (std::chrono::microseconds timeout : {1500us, 300us, 2700us, 30'000us}) {
       CAPTURE(timeout.count());
       auto before = std::chrono::steady_clock::now();
       CHECK(selector->select(timeout).empty());
