@@ -97,9 +97,10 @@ void EventLoop::run_once(std::optional<Duration> max_wait) {
   }
   std::span<const common::SelectorEvent> events;
   const TimePoint before = time_;
-  if (timeout || fd_count() > 0) events = selector_->select(timeout);  // else nothing can wake us
+  const bool waits = timeout || fd_count() > 0;  // else nothing could ever wake us
+  if (waits) events = selector_->select(timeout);
   time_ = now_();
-  if (observer_ && (!events.empty() || timeout != Duration::zero()))
+  if (observer_ && waits && (!events.empty() || timeout != Duration::zero()))
     observer_->selected(events, time_ - before, time_);
 
   // 2. Sockets, then timers: their coroutines join the ready list. No coroutine runs
@@ -127,11 +128,11 @@ void EventLoop::run_once(std::optional<Duration> max_wait) {
   WaiterList running;
   running.splice(ready_);
   while (Waiter* waiter = running.pop_front()) {
-    current_task_ = waiter->task;
-    if (observer_) observer_->step_began(current_task_);
+    TaskPromiseBase* stepped = current_task_ = waiter->task;
+    if (observer_) observer_->step_began(stepped);
     waiter->handle.resume();  // `waiter` may be gone now (its frame ended): not used again
     const TimePoint now = now_();
-    if (observer_) observer_->step_ended(current_task_, now);
+    if (observer_) observer_->step_ended(stepped, now);            // (a Join may have moved on)
     if (now - time_ >= std::chrono::milliseconds(1)) time_ = now;  // see "Time"
     current_task_ = nullptr;  // never left pointing at a task released below
     release_finished_tasks();
