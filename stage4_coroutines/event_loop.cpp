@@ -187,15 +187,19 @@ void TimerWait::start(TimePoint deadline, std::coroutine_handle<> coroutine) {
   cancel();
   handle = coroutine;
   task = loop_->current_task();
-  auto batch = loop_->timers_.try_emplace(deadline, deadline).first;  // join, or open, a batch
-  batch->second.waiters.push_back(*this);
-  batch_ = &batch->second;
-  ++loop_->timer_count_;
-  if (!loop_->observer_) return;
+  loop_->add_timer(*this, deadline);
+}
+
+// The awaiters ask; the loop links them in, and tells its observer what the task waits for.
+void EventLoop::add_timer(TimerWait& timer, TimePoint deadline) {
+  auto batch = timers_.try_emplace(deadline, deadline).first;  // join, or open, a batch
+  batch->second.waiters.push_back(timer);
+  timer.batch_ = &batch->second;
+  ++timer_count_;
+  if (!observer_) return;
   char what[40];
-  std::snprintf(what, sizeof what, "timer %.3f s",
-                common::Seconds(deadline - loop_->time_).count());
-  loop_->observer_->suspended(task, what);
+  std::snprintf(what, sizeof what, "timer %.3f s", common::Seconds(deadline - time_).count());
+  observer_->suspended(timer.task, what);
 }
 
 void TimerWait::cancel() noexcept {
@@ -211,9 +215,13 @@ void TimerWait::cancel() noexcept {
 void FdWait::await_suspend(std::coroutine_handle<> waiting) {
   handle = waiting;
   task = loop_->current_task();
-  loop_->selector_->register_fd(fd_, events_, this);  // may throw: then nothing is registered
-  registered_ = true;
-  if (loop_->observer_) loop_->observer_->suspended(task, describe_fd(fd_, events_));
+  loop_->watch(*this);
+}
+
+void EventLoop::watch(FdWait& wait) {
+  selector_->register_fd(wait.fd_, wait.events_, &wait);  // may throw: nothing registered then
+  wait.registered_ = true;
+  if (observer_) observer_->suspended(wait.task, describe_fd(wait.fd_, wait.events_));
 }
 
 void FdWait::cancel() noexcept {

@@ -36,9 +36,10 @@ using common::TimePoint;
 using Duration = std::chrono::nanoseconds;
 
 // What --trace-loop, --debug and task names see of the loop (extras/loop_trace.hpp): the
-// loop and its own types call these hooks, if it has an observer; Task, the awaitables,
-// gather and wait_for know nothing of them. `what` reads "fd 5 readable", "timer 0.300 s".
-// noexcept: a hook that throws mid-turn would leave tasks neither ready nor waiting.
+// loop (and TaskStart, its record of a task of its own) calls these hooks, if it has an
+// observer; Task, the awaitables, gather and wait_for know nothing of them. `what` reads "fd 5
+// readable", "timer 0.300 s". noexcept: a hook that throws mid-turn would leave tasks neither ready
+// nor waiting.
 class LoopObserver {
  public:
   virtual void task_named(const TaskPromiseBase&, std::string_view /*name*/) noexcept {}
@@ -60,6 +61,9 @@ struct LoopOptions {
   std::function<TimePoint()> now = common::Clock::now;  // tests pass one they move; no throw
   LoopObserver* observer = nullptr;
 };
+
+class TimerWait;
+class FdWait;
 
 class EventLoop {
  public:
@@ -112,6 +116,8 @@ class EventLoop {
 
   void run_until_done(TaskPromiseBase& promise, std::coroutine_handle<> coroutine);
   void release_finished_tasks();
+  void add_timer(TimerWait& timer, TimePoint deadline);  // for the awaitables below
+  void watch(FdWait& wait);
 
   std::unique_ptr<common::Selector> selector_;
   std::function<TimePoint()> now_;
