@@ -35,11 +35,11 @@ namespace stage4 {
 using common::TimePoint;
 using Duration = std::chrono::nanoseconds;
 
-// What --trace-loop, --debug and task names see of the loop (extras/loop_trace.hpp): the
-// loop (and TaskStart, its record of a task of its own) calls these hooks, if it has an
-// observer; Task, the awaitables, gather and wait_for know nothing of them. `what` reads "fd 5
-// readable", "timer 0.300 s". noexcept: a hook that throws mid-turn would leave tasks neither ready
-// nor waiting.
+// What --trace-loop, --debug and task names see of the loop (extras/loop_trace.hpp). The
+// loop (and TaskStart, its record of a task of its own) calls these hooks if it has an
+// observer; Task, the awaitables, gather and wait_for know nothing of them. `what` reads
+// "fd 5 readable" or "timer 0.300 s". noexcept: a hook that threw mid-turn would leave
+// tasks neither ready nor waiting.
 class LoopObserver {
  public:
   virtual void task_named(const TaskPromiseBase&, std::string_view /*name*/) noexcept {}
