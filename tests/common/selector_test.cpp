@@ -28,6 +28,19 @@ std::vector<SelectorKind> all_kinds() {
   return kinds;
 }
 
+// Every backend, watching one socket that stays quiet: what a wait with a timeout sees.
+template <typename Check>
+void for_each_quiet_selector(Check check) {
+  for (SelectorKind kind : all_kinds()) {
+    CAPTURE(common::to_string(kind));
+    auto selector = common::make_selector(kind);
+    SocketPair pair;
+    selector->register_fd(pair.a.get(), EVENT_READ, nullptr);
+    check(*selector, kind);
+    selector->unregister(pair.a.get());
+  }
+}
+
 }  // namespace
 
 TEST_CASE("every selector backend reports readiness with the registered data") {
@@ -93,41 +106,31 @@ TEST_CASE("a peer that hangs up wakes a reader, which then reads end-of-file") {
 
 TEST_CASE("select times out when nothing is ready, never before its timeout, however short" *
           test_support::timing) {
-  for (SelectorKind kind : all_kinds()) {
-    CAPTURE(common::to_string(kind));
-    auto selector = common::make_selector(kind);
-    SocketPair pair;
-    selector->register_fd(pair.a.get(), EVENT_READ, nullptr);
+  for_each_quiet_selector([](common::Selector& selector, SelectorKind) {
     // Not whole milliseconds, so that rounding down to one (or to zero) would show.
     for (std::chrono::microseconds timeout : {1500us, 300us, 2700us, 30'000us}) {
       CAPTURE(timeout.count());
       auto before = std::chrono::steady_clock::now();
-      CHECK(selector->select(timeout).empty());
+      CHECK(selector.select(timeout).empty());
       // Rules out rounding down (to 1 ms, 0 ms, 2 ms): a caller woken early spins.
       CHECK(std::chrono::steady_clock::now() - before >= timeout);
     }
-    selector->unregister(pair.a.get());
-  }
+  });
 }
 
 TEST_CASE("a select shorter than a millisecond waits about that long, not a whole one" *
           test_support::timing) {
-  for (SelectorKind kind : all_kinds()) {
-    CAPTURE(common::to_string(kind));
-    auto selector = common::make_selector(kind);
-    SocketPair pair;
-    selector->register_fd(pair.a.get(), EVENT_READ, nullptr);
+  for_each_quiet_selector([](common::Selector& selector, SelectorKind kind) {
     constexpr int waits = 200;
     auto before = std::chrono::steady_clock::now();
-    for (int i = 0; i < waits; ++i) CHECK(selector->select(100us).empty());
+    for (int i = 0; i < waits; ++i) CHECK(selector.select(100us).empty());
     std::chrono::duration<double> took = std::chrono::steady_clock::now() - before;
     MESSAGE(common::to_string(kind)
             << ": " << waits << " waits of 100 us took " << took.count() * 1000 << " ms");
     CHECK(took >= waits * 100us);  // none of them woke early
     // Rules out rounding each wait up to a whole millisecond: at least 200 ms in all.
     CHECK(took.count() < test_support::well_below(waits * 0.001));
-    selector->unregister(pair.a.get());
-  }
+  });
 }
 
 TEST_CASE("many registrations: every backend reports each ready fd once") {
