@@ -79,7 +79,7 @@ Task<void> report_request(const Shared& shared, int id) {
   if (shared.flags.blocking_sleep_seconds > 0 || shared.flags.sleep_seconds > 0) {
     request = pause_then(shared, std::move(request));
   }
-  shared.loop.set_name(request, "make_tcp_request(" + std::to_string(id) + ")");
+  shared.loop.set_name(request, "request " + std::to_string(id));  // stage 3's names
   try {
     std::string response =
         co_await wait_for(shared.loop, std::move(request), shared.options.timeout());
@@ -102,7 +102,7 @@ Task<void> all_at_once(const Shared& shared) {
   std::vector<Task<void>> requests;
   for (int id : shared.options.request_ids()) {
     requests.push_back(report_request(shared, id));
-    shared.loop.set_name(requests.back(), "request " + std::to_string(id));  // stage 3's name
+    shared.loop.set_name(requests.back(), "report " + std::to_string(id));
   }
   co_await gather(shared.loop, std::move(requests));
 }

@@ -6,7 +6,7 @@
 //
 // --trace-loop prints one line per event, in stage 3's format:
 //   [  0.000123] step     request 7
-//   [  0.000130] await    make_tcp_request(7) waits for fd 5 readable
+//   [  0.000130] await    request 7 waits for fd 5 readable
 //   [  0.200410] select   woke after 0.200000 s: fd 5 readable
 //   [  0.200415] ready    fd 5 readable -> make_tcp_request(7)
 //   [  0.200520] return   request 7 is done
