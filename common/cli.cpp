@@ -1,5 +1,9 @@
 #include "common/cli.hpp"
 
+#include <charconv>
+#include <cmath>
+#include <system_error>
+
 #include "common/net.hpp"
 
 namespace common {
@@ -26,14 +30,38 @@ CLI::Validator host_validator() {
       "HOST");
 }
 
+CLI::Validator integer_validator(std::uint64_t min, std::uint64_t max) {
+  const std::string range = std::to_string(min) + "-" + std::to_string(max);
+  return CLI::Validator(
+      [min, max, range](std::string& text) -> std::string {
+        const bool digits_only =
+            !text.empty() && text.find_first_not_of("0123456789") == std::string::npos;
+        const bool leading_zero = text.size() > 1 && text[0] == '0';
+        std::uint64_t value = 0;
+        // from_chars, base 10, refuses a number past uint64 (result_out_of_range).
+        const bool read =
+            digits_only && !leading_zero &&
+            std::from_chars(text.data(), text.data() + text.size(), value).ec == std::errc{};
+        if (!read || value < min || value > max)
+          return "expected a whole number " + range + " in decimal digits, got '" + text + "'";
+        return {};
+      },
+      "INT " + range);
+}
+
 CLI::Validator seconds_validator(bool allow_zero) {
   return CLI::Validator(
       [allow_zero](std::string& text) -> std::string {
+        // from_chars (general format) reads decimal and exponent forms only: no spaces, no
+        // '+', no hex; it does read "nan" and "inf", which the range check then refuses.
         double seconds = 0;
-        bool ok = CLI::detail::lexical_cast(text, seconds) && seconds <= 1e9 &&
-                  (allow_zero ? seconds >= 0 : seconds > 0);
-        if (!ok)
+        const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), seconds);
+        const bool read = error == std::errc{} && end == text.data() + text.size();
+        const bool in_range = std::isfinite(seconds) && seconds <= max_option_seconds &&
+                              (allow_zero ? seconds >= 0 : seconds > 0);
+        if (!read || !in_range)
           return std::string("expected a number of seconds ") + (allow_zero ? ">= 0" : "> 0") +
+                 " and at most " + std::to_string(static_cast<long>(max_option_seconds)) +
                  ", got '" + text + "'";
         return {};
       },

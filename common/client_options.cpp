@@ -17,10 +17,10 @@ void add_client_options(CLI::App& app, ClientOptions& options, bool with_selecto
       ->check(host_validator());
   app.add_option("--port", options.port, "Server port")
       ->capture_default_str()
-      ->check(CLI::Range(1, 65535));
+      ->check(integer_validator(1, 65535));  // port 0 is for listening, not connecting
   app.add_option("--requests", options.requests, "How many requests to send (ids N-1 down to 0)")
       ->capture_default_str()
-      ->check(CLI::Range(1, 10'000'000));
+      ->check(integer_validator(1, 10'000'000));
   app.add_option("--timeout", options.timeout_seconds,
                  "Seconds each request may take before it fails")
       ->capture_default_str()

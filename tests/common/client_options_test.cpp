@@ -1,9 +1,12 @@
 #include <doctest/doctest.h>
 #include <CLI/CLI.hpp>
 
+#include <iostream>
+#include <sstream>
 #include <string>
 #include <vector>
 
+#include "common/cli.hpp"
 #include "common/client_options.hpp"
 
 namespace {
@@ -11,6 +14,7 @@ namespace {
 struct Parsed {
   std::optional<int> exit_code;
   common::ClientOptions options;
+  std::string error;  // CLI11's message for bad input
 };
 
 Parsed parse(std::vector<std::string> words, bool with_selector = true) {
@@ -20,7 +24,12 @@ Parsed parse(std::vector<std::string> words, bool with_selector = true) {
   words.insert(words.begin(), "stage_test");
   std::vector<char*> argv;
   for (auto& word : words) argv.push_back(word.data());
+  // parse_command_line prints CLI11's message on std::cerr; keep it to check what it names.
+  std::ostringstream err;
+  std::streambuf* saved = std::cerr.rdbuf(err.rdbuf());
   parsed.exit_code = common::parse_command_line(app, static_cast<int>(argv.size()), argv.data());
+  std::cerr.rdbuf(saved);
+  parsed.error = err.str();
   return parsed;
 }
 
@@ -67,4 +76,42 @@ TEST_CASE("stage 0 has no --selector") {
 
 TEST_CASE("--help exits 0") {
   CHECK(parse({"--help"}).exit_code == 0);
+}
+
+// CLI11 2.1 alone reads integers as C literals: "010" is 8, "0x1f90" is 8080.
+TEST_CASE("integer options take decimal digits only, and say which option and value are wrong") {
+  for (const char* option : {"--port", "--requests"}) {
+    for (const char* text : {"010", "0x1f90", "0x10", "1e3", "0b11", "+5", "-1", " 8", "8 ", "",
+                             "99999999999999999999999"}) {
+      CAPTURE(option);
+      CAPTURE(text);
+      Parsed parsed = parse({option, text});
+      CHECK(parsed.exit_code == 2);
+      CHECK(parsed.error.find(option) != std::string::npos);
+      CHECK(parsed.error.find(std::string("'") + text + "'") != std::string::npos);
+    }
+  }
+  CHECK(parse({"--port", "8080"}).options.port == 8080);
+  CHECK(parse({"--port", "65535"}).options.port == 65535);
+  CHECK(parse({"--requests", "10"}).options.requests == 10);
+}
+
+TEST_CASE("--port is 1-65535: no wrap-around past 16 bits, and 0 is not a port to connect to") {
+  CHECK(parse({"--port", "65536"}).exit_code == 2);
+  CHECK(parse({"--port", "0"}).exit_code == 2);
+  CHECK(parse({"--port", "1"}).options.port == 1);
+}
+
+TEST_CASE("--timeout is a finite number of seconds, above 0, at most max_option_seconds") {
+  for (const char* text : {"nan", "NaN", "inf", "-inf", "infinity", "1e300", "1e400", "1000001",
+                           "0", "-1", "0x1p3", "+1", " 1", "1s", ""}) {
+    CAPTURE(text);
+    Parsed parsed = parse({"--timeout", text});
+    CHECK(parsed.exit_code == 2);
+    CHECK(parsed.error.find("--timeout") != std::string::npos);
+    CHECK(parsed.error.find(std::string("'") + text + "'") != std::string::npos);
+  }
+  CHECK(parse({"--timeout", "1e6"}).options.timeout_seconds == common::max_option_seconds);
+  CHECK(parse({"--timeout", "1e-3"}).options.timeout_seconds == 0.001);
+  CHECK(parse({"--timeout", ".5"}).options.timeout_seconds == 0.5);
 }
