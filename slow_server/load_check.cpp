@@ -246,10 +246,12 @@ int main(int argc, char** argv) {
   app.add_option("--host", options.host, "Server host")
       ->capture_default_str()
       ->check(common::host_validator());
-  app.add_option("--port", options.port, "Server port")->capture_default_str();
+  app.add_option("--port", options.port, "Server port")
+      ->capture_default_str()
+      ->check(common::integer_validator(1, 65535));
   app.add_option("--connections", options.connections, "How many connections to open")
       ->capture_default_str()
-      ->check(CLI::Range(1, 1'000'000));
+      ->check(common::integer_validator(1, 1'000'000));
   app.add_option("--delay", options.delay_seconds, "The server's --delay, in seconds")
       ->capture_default_str()
       ->check(common::seconds_validator());
@@ -258,11 +260,11 @@ int main(int argc, char** argv) {
       ->check(common::seconds_validator());
   app.add_option("--timeout", options.timeout_seconds, "Give up this many seconds after the delay")
       ->capture_default_str()
-      ->check(CLI::PositiveNumber);
+      ->check(common::seconds_validator(/*allow_zero=*/false));
   app.add_option("--connecting-at-once", options.connecting_at_once,
                  "Connects in progress at once (the server's accept queue is finite)")
       ->capture_default_str()
-      ->check(CLI::Range(1, 1'000'000));
+      ->check(common::integer_validator(1, 1'000'000));
   common::add_selector_option(app, options.selector);
   if (auto exit_code = common::parse_command_line(app, argc, argv)) return *exit_code;
 

@@ -1,0 +1,14 @@
+// options.hpp: slow_server's command line, parsed with CLI11 into ServerOptions. Apart
+// from main.cpp so tests can check it in process (tests/slow_server/options_test.cpp).
+#pragma once
+
+#include "common/cli_fwd.hpp"
+#include "slow_server/server.hpp"
+
+namespace slow_server {
+
+// Adds --host --port --delay --framing --max-connections --idle-timeout --verbose
+// --selector and the teaching aids (--fault, --fault-every, --trickle-gap) to `app`.
+void add_server_options(CLI::App& app, ServerOptions& options);
+
+}  // namespace slow_server

@@ -1,0 +1,90 @@
+// slow_server's command line (slow_server/options.hpp), parsed in process: every integer
+// option in decimal digits within its range, every seconds option finite and bounded,
+// bad input exit 2 with CLI11's message naming the option and the value.
+#include <doctest/doctest.h>
+#include <CLI/CLI.hpp>
+
+#include <iostream>
+#include <optional>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "common/cli.hpp"
+#include "common/client_options.hpp"
+#include "slow_server/options.hpp"
+
+namespace {
+
+struct Parsed {
+  std::optional<int> exit_code;
+  slow_server::ServerOptions options;
+  std::string error;  // CLI11's message for bad input
+};
+
+Parsed parse(std::vector<std::string> words) {
+  CLI::App app{"test", "slow_server"};
+  Parsed parsed;
+  slow_server::add_server_options(app, parsed.options);
+  words.insert(words.begin(), "slow_server");
+  std::vector<char*> argv;
+  for (auto& word : words) argv.push_back(word.data());
+  std::ostringstream err;
+  std::streambuf* saved = std::cerr.rdbuf(err.rdbuf());
+  parsed.exit_code = common::parse_command_line(app, static_cast<int>(argv.size()), argv.data());
+  std::cerr.rdbuf(saved);
+  parsed.error = err.str();
+  return parsed;
+}
+
+// Exit 2, and the message names both the option and the text given.
+void check_refused(const std::string& option, const std::string& text) {
+  CAPTURE(option);
+  CAPTURE(text);
+  Parsed parsed = parse({option, text});
+  CHECK(parsed.exit_code == 2);
+  CHECK(parsed.error.find(option) != std::string::npos);
+  CHECK(parsed.error.find("'" + text + "'") != std::string::npos);
+}
+
+}  // namespace
+
+TEST_CASE("the server's defaults, and every option read") {
+  Parsed defaults = parse({});
+  REQUIRE_FALSE(defaults.exit_code);
+  CHECK(defaults.options.port == 8080);
+  CHECK(defaults.options.delay_seconds == 5.0);
+
+  Parsed parsed =
+      parse({"--port", "0", "--delay", "0.25", "--max-connections", "100", "--idle-timeout", "1e6",
+             "--fault", "trickle", "--fault-every", "3", "--trickle-gap", "0"});
+  REQUIRE_FALSE(parsed.exit_code);
+  CHECK(parsed.options.port == 0);
+  CHECK(parsed.options.delay_seconds == 0.25);
+  CHECK(parsed.options.max_connections == 100);
+  CHECK(parsed.options.idle_timeout_seconds == common::max_option_seconds);
+  CHECK(parsed.options.fault == slow_server::Fault::trickle);
+  CHECK(parsed.options.fault_every == 3);
+  CHECK(parsed.options.trickle_gap_seconds == 0.0);
+  CHECK(parse({"--port", "8080"}).options.port == 8080);
+  CHECK(parse({"--port", "65535"}).options.port == 65535);
+}
+
+// CLI11 2.1 alone reads "010" as 8 and "0x1f90" as 8080, and wraps nothing into range.
+TEST_CASE("the server's integer options take decimal digits only, within range") {
+  for (const char* option : {"--port", "--max-connections", "--fault-every"}) {
+    for (const char* text : {"010", "0x1f90", "0x10", "1e3", "+5", "-1", " 8", "eight"})
+      check_refused(option, text);
+  }
+  check_refused("--port", "65536");
+  check_refused("--port", "99999999999999999999999");
+  check_refused("--max-connections", "0");
+  check_refused("--fault-every", "0");
+}
+
+TEST_CASE("the server's seconds options refuse NaN, infinities, negatives and past 1e6") {
+  for (const char* option : {"--delay", "--idle-timeout", "--trickle-gap"}) {
+    for (const char* text : {"nan", "inf", "-inf", "1e300", "1000001", "-1", "-0.5", "0x1p3"})
+      check_refused(option, text);
+  }
+}
