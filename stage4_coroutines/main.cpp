@@ -2,6 +2,7 @@
 // The lesson is in client.cpp; --trace-loop and --debug come from extras/.
 #include <CLI/CLI.hpp>
 
+#include "common/cli.hpp"
 #include "common/client_main.hpp"
 #include "stage4_coroutines/client.hpp"
 #include "stage4_coroutines/extras/loop_trace.hpp"
@@ -15,10 +16,10 @@ int main(int argc, char** argv) {
     auto* blocking = app.add_option("--blocking-sleep", flags.blocking_sleep_seconds,
                                     "Each request first blocks the thread this many seconds "
                                     "(anti-pattern: it stalls every request)");
-    blocking->check(CLI::NonNegativeNumber);
+    blocking->check(common::seconds_validator());
     app.add_option("--sleep", flags.sleep_seconds,
                    "Each request first co_awaits sleep() this many seconds (the others run)")
-        ->check(CLI::NonNegativeNumber)
+        ->check(common::seconds_validator())
         ->excludes(blocking);
     app.add_flag("--debug", trace.debug, "Warn when a step runs over 100 ms without yielding");
     app.add_flag("--trace-loop", trace.trace, "One stderr line per step, wait, wake-up, select");
