@@ -23,11 +23,19 @@ int client_main(int argc, char** argv, const ClientStage& stage) {
   }
 
   RunReport report(stage.name, options, std::cout, std::cerr);
+  return run_to_the_end(stage.name, stage.run, options, report, std::cerr);
+}
+
+int run_to_the_end(const std::string& name,
+                   const std::function<void(const ClientOptions&, RunReport&)>& run,
+                   const ClientOptions& options, RunReport& report, std::ostream& err) {
   try {
-    stage.run(options, report);
+    run(options, report);
   } catch (const std::exception& error) {
-    std::cerr << stage.name << ": error: " << error.what() << "\n";
-    return 1;
+    err << name << ": error: " << error.what() << "\n";
+    report.stop(error.what());
+    report.finish();
+    return 1;  // even if every request had ended well: the run itself did not
   }
   return report.finish();
 }

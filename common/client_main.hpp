@@ -14,12 +14,14 @@
 // It parses the shared options (exit 2 on bad input), raises the open-file limit when
 // many requests need many sockets, runs the stage, and prints the report (exit 0 when
 // every request succeeded, 1 otherwise). An exception escaping `run` (the select
-// backend refusing fd >= FD_SETSIZE, say) is printed as "<name>: error: <what>", exit 1.
+// backend refusing fd >= FD_SETSIZE, say) is printed as "<name>: error: <what>", and the
+// report is still printed (run_to_the_end below), exit 1.
 #pragma once
 
 #include "common/cli_fwd.hpp"
 
 #include <functional>
+#include <iosfwd>
 #include <string>
 
 #include "common/client_options.hpp"
@@ -35,6 +37,14 @@ struct ClientStage {
   std::function<void(CLI::App&)> add_options = [](CLI::App&) {};
   std::function<void(const ClientOptions&, RunReport&)> run;
 };
+
+// Runs `run` and then finishes `report`, returning the exit code, even when `run` throws:
+// then "<name>: error: <what>" goes to `err`, every request not ended yet fails with
+// "run stopped: <what>" (RunReport::stop), and the requests that did end are still in
+// the summary, --json and --trace: an abort halfway must not throw away what was learnt.
+int run_to_the_end(const std::string& name,
+                   const std::function<void(const ClientOptions&, RunReport&)>& run,
+                   const ClientOptions& options, RunReport& report, std::ostream& err);
 
 int client_main(int argc, char** argv, const ClientStage& stage);
 

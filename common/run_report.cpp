@@ -7,6 +7,8 @@
 #include <ostream>
 #include <sstream>
 
+#include "common/protocol.hpp"
+
 namespace common {
 
 RunReport::RunReport(std::string stage, const ClientOptions& options, std::ostream& out,
@@ -39,8 +41,12 @@ void RunReport::request_started(int id) {
 }
 
 void RunReport::request_succeeded(int id, std::string response) {
-  if (response.starts_with("ERROR ")) {
-    request_failed(id, "server refused it: " + response);
+  request_succeeded(id, std::move(response), protocol::request_text(id));
+}
+
+void RunReport::request_succeeded(int id, std::string response, std::string_view request) {
+  if (std::string wrong = wrong_answer(request, response); !wrong.empty()) {
+    request_failed(id, std::move(wrong));
     return;
   }
   std::lock_guard lock(mutex_);
@@ -53,7 +59,11 @@ void RunReport::request_succeeded(int id, std::string response) {
   if (!options_.quiet && !options_.json) {
     // Flushed at once, so a script reading our output through a pipe or a file sees each
     // answer as it arrives (the demo's live progress line counts these lines).
-    out_ << "Response for Request " << id << ": " << result.response << "\n" << std::flush;
+    // escaped(): the line is checked, but the terminal is never handed raw bytes of the
+    // network (the same for errors below).
+    out_ << "Response for Request " << id << ": "
+         << escaped(result.response, result.response.size()) << "\n"
+         << std::flush;
   }
 }
 
@@ -66,7 +76,21 @@ void RunReport::request_failed(int id, std::string error) {
   result.end = elapsed();
   result.error = std::move(error);
   ++finished_;
-  if (!options_.json) err_ << "Request " << id << " failed: " << result.error << "\n";
+  if (!options_.json) {
+    err_ << "Request " << id << " failed: " << escaped(result.error, result.error.size()) << "\n";
+  }
+}
+
+void RunReport::stop(const std::string& why) {
+  std::lock_guard lock(mutex_);
+  for (RequestResult& result : results_) {
+    if (result.finished) continue;
+    // No line per request on stderr: the caller prints the one reason once.
+    result.finished = true;
+    result.end = elapsed();
+    result.error = "run stopped: " + why;
+    ++finished_;
+  }
 }
 
 void RunReport::request_connected(int id) {
@@ -121,6 +145,32 @@ int RunReport::finish() {
   return all_ok ? 0 : 1;
 }
 
+std::string wrong_answer(std::string_view request, std::string_view answer) {
+  if (answer == protocol::response_text(request)) return {};
+  // The server refusing the request: its own words, as before.
+  if (answer.starts_with("ERROR ")) return "server refused it: " + escaped(answer);
+  // The server answers "Response to <what it was sent>": this is some request's answer.
+  if (answer.starts_with("Response to ")) {
+    return "answer for another request: \"" + escaped(answer) + "\"";
+  }
+  return "not an answer: \"" + escaped(answer) + "\"";
+}
+
+std::string escaped(std::string_view text, std::size_t max_bytes) {
+  std::string shown;
+  for (unsigned char c : text.substr(0, max_bytes)) {
+    if (c < 0x20 || c >= 0x7f) {
+      char code[8];
+      std::snprintf(code, sizeof code, "\\x%02x", c);
+      shown += code;
+    } else {
+      shown += static_cast<char>(c);
+    }
+  }
+  if (text.size() > max_bytes) shown += "...";
+  return shown;
+}
+
 namespace {
 
 std::string fixed(double value, int decimals) {
@@ -136,9 +186,43 @@ std::vector<const RequestResult*> in_sending_order(const std::vector<RequestResu
   return ordered;
 }
 
+// How many bytes of `text` from `at` make one well-formed UTF-8 character (1 to 4), or 0
+// when they do not: a stray continuation byte, a cut or overlong sequence, a surrogate,
+// a code point past U+10FFFF.
+std::size_t utf8_length(std::string_view text, std::size_t at) {
+  auto byte = [&](std::size_t i) { return static_cast<unsigned char>(text[at + i]); };
+  unsigned char lead = byte(0);
+  if (lead < 0x80) return 1;
+  std::size_t length = lead >= 0xf0 ? 4 : lead >= 0xe0 ? 3 : lead >= 0xc0 ? 2 : 0;
+  if (length == 0 || lead > 0xf4 || at + length > text.size()) return 0;
+  char32_t code = lead & (0x7f >> length);
+  for (std::size_t i = 1; i < length; ++i) {
+    if ((byte(i) & 0xc0) != 0x80) return 0;
+    code = (code << 6) | (byte(i) & 0x3f);
+  }
+  constexpr char32_t least[] = {0, 0, 0x80, 0x800, 0x10000};  // shorter forms are overlong
+  if (code < least[length] || (code >= 0xd800 && code <= 0xdfff) || code > 0x10ffff) return 0;
+  return length;
+}
+
+// A JSON string that any JSON reader accepts, whatever bytes came off the network:
+// control bytes become \u00XX, and what is not UTF-8 becomes U+FFFD, the replacement
+// character (JSON text must be Unicode; a strict reader rejects the whole document).
 std::string json_string(std::string_view text) {
   std::string quoted = "\"";
-  for (unsigned char c : text) {
+  for (std::size_t at = 0; at < text.size();) {
+    std::size_t length = utf8_length(text, at);
+    if (length == 0) {
+      quoted += "\xEF\xBF\xBD";  // U+FFFD in UTF-8, for this one byte
+      ++at;
+      continue;
+    }
+    if (length > 1) {
+      quoted += text.substr(at, length);  // well-formed UTF-8 passes through as it is
+      at += length;
+      continue;
+    }
+    unsigned char c = static_cast<unsigned char>(text[at++]);
     switch (c) {
       case '"':
         quoted += "\\\"";
@@ -156,12 +240,12 @@ std::string json_string(std::string_view text) {
         quoted += "\\t";
         break;
       default:
-        if (c < 0x20) {
-          char escaped[8];
-          std::snprintf(escaped, sizeof escaped, "\\u%04x", c);
-          quoted += escaped;
+        if (c < 0x20 || c == 0x7f) {  // DEL is legal JSON, but no terminal should get it
+          char code[8];
+          std::snprintf(code, sizeof code, "\\u%04x", c);
+          quoted += code;
         } else {
-          quoted += static_cast<char>(c);  // UTF-8 passes through as it is
+          quoted += static_cast<char>(c);
         }
     }
   }

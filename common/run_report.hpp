@@ -10,6 +10,7 @@
 #include <iosfwd>
 #include <mutex>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "common/client_options.hpp"
@@ -41,9 +42,14 @@ class RunReport {
   double elapsed() const;
 
   void request_started(int id);
-  // The server answered `response` (one line, without '\n'). An answer that starts
-  // with "ERROR " (the server refusing the request) is recorded as a failure.
+  // The server answered `response` (one line, without '\n') to "Request <id>". Only
+  // "Response to Request <id>" is a success: anything else (an "ERROR " line, the answer
+  // to another request, a line that is no answer at all) fails the request, saying what
+  // came back (wrong_answer() below).
   void request_succeeded(int id, std::string response);
+  // The same, for a client whose last line on the connection was `request` rather than
+  // "Request <id>" (exercise 01's follow-up, "Request 7 again").
+  void request_succeeded(int id, std::string response, std::string_view request);
   // The request failed; `error` says why ("connect to 127.0.0.1:8080: Connection refused").
   // The report prefixes "Request <id> failed: ".
   void request_failed(int id, std::string error);
@@ -57,6 +63,11 @@ class RunReport {
 
   // How many requests have finished (either way).
   std::size_t finished() const;
+
+  // The run stopped early (an exception left the stage's run: select's FD_SETSIZE, an
+  // allocation failure): every request not ended yet fails with "run stopped: <why>".
+  // What did end is kept, so finish() still reports it.
+  void stop(const std::string& why);
 
   // Prints the summary and the timeline (or the JSON object) and returns the exit
   // code: 0 if every request succeeded, else 1. A request never finished counts as
@@ -80,6 +91,22 @@ class RunReport {
   std::vector<RequestResult> results_;  // indexed by id
   std::size_t finished_ = 0;
 };
+
+// What is wrong with `answer` as the server's answer to `request` ("Request 7"), in
+// the words a failed request reports; empty when it is the answer ("Response to
+// Request 7"). The server echoes whatever it was sent, so a wrong line means a mixed-up
+// connection or something else listening on the port: trusting it would report another
+// request's answer as this one's.
+//   "ERROR line too long"      -> server refused it: ERROR line too long
+//   "Response to Request 777"  -> answer for another request: "Response to Request 777"
+//   "HTTP/1.1 400 Bad Request" -> not an answer: "HTTP/1.1 400 Bad Request"
+std::string wrong_answer(std::string_view request, std::string_view answer);
+
+// `text` safe to print on a terminal: control bytes, DEL and bytes past ASCII become
+// \xNN (so an answer holding "\x1b[31m" cannot recolour the terminal); past `max_bytes`
+// of `text` the rest becomes "...". What it returns is printable ASCII, so escaping it
+// again changes nothing.
+std::string escaped(std::string_view text, std::size_t max_bytes = 80);
 
 // The pieces finish() prints, exposed for tests.
 std::string summary_line(const std::vector<RequestResult>& results, double wall_seconds);

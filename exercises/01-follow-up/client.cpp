@@ -92,7 +92,8 @@ void make_tcp_request(const Shared& shared, int id) {
       if (auto line = framer->next_line()) {
         // TODO(exercise 01): this is only the first answer. Do not close yet: send
         // follow_up_text(id) and a '\n' on the same socket, wait for its answer, and
-        // report that one. Hints: docs/exercises/01-follow-up.md.
+        // report that one (request_succeeded(id, answer, follow_up_text(id)): the report
+        // accepts only the answer to the line named). Hints: docs/exercises/01-follow-up.md.
         close();
         return shared.report.request_succeeded(id, std::move(*line));
       }

@@ -147,9 +147,9 @@ void TcpClient::on_data_received() {
   framer_.feed({buffer.data(), received.bytes});
   if (auto line = framer_.next_line()) {
     // TODO(exercise 04): this is only the first answer. Do not close yet: send
-    // follow_up_text(id_) and a '\n', wait for its answer, and report that one. What
-    // must the client remember to tell the two answers apart? Hints:
-    // docs/exercises/04-follow-up-state.md.
+    // follow_up_text(id_) and a '\n', wait for its answer, and report that one
+    // (request_succeeded(id_, answer, follow_up_text(id_))). What must the client
+    // remember to tell the two answers apart? Hints: docs/exercises/04-follow-up-state.md.
     close();
     return shared_.report.request_succeeded(id_, std::move(*line));
   }

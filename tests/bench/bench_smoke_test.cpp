@@ -114,7 +114,8 @@ TEST_CASE("c10k: every client answers a few requests, and select refuses past FD
     CAPTURE(client["client"].as_string());
     CAPTURE(client["selector"].as_string());
     if (client["selector"].as_string() == "select" && client["requests"].as_number() == 1100) {
-      CHECK_FALSE(client["reported"].as_bool());
+      // The run stops, but still reports (--json): the requests the stop cut short failed.
+      CHECK(client["ok"].as_number() < client["requests"].as_number());
       CHECK(contains(client["problem"].as_string(), "FD_SETSIZE"));
     } else {
       CHECK(client["ok"].as_number() == client["requests"].as_number());

@@ -1,9 +1,15 @@
 #include <doctest/doctest.h>
 
+#include <cstdio>
+#include <fstream>
+#include <iterator>
 #include <sstream>
+#include <stdexcept>
 #include <string>
 
+#include "common/client_main.hpp"
 #include "common/run_report.hpp"
+#include "tests/e2e/json.hpp"
 
 namespace {
 
@@ -102,7 +108,7 @@ TEST_CASE("--json prints one object with every result, nothing else") {
   options.json = true;
   common::RunReport report("stage_test", options, out, err);
   report.request_started(1);
-  report.request_succeeded(1, "Response to \"Request\" 1");
+  report.request_succeeded(1, "Response to \"Request\" 1", "\"Request\" 1");  // quotes to escape
   report.request_failed(0, "reset");
   CHECK(report.finish() == 1);
   std::string json = out.str();
@@ -137,4 +143,129 @@ TEST_CASE("--trace writes one track per request with a span per marked phase") {
   CHECK(contains(trace,
                  "{\"name\": \"wait (failed)\", \"ph\": \"X\", \"pid\": 1, \"tid\": 1, \"ts\": 0, "
                  "\"dur\": 500000}"));
+}
+
+TEST_CASE("only the answer to its own request succeeds: the rule, in the words it reports") {
+  CHECK(common::wrong_answer("Request 7", "Response to Request 7").empty());
+  CHECK(common::wrong_answer("Request 7", "ERROR line too long") ==
+        "server refused it: ERROR line too long");
+  CHECK(common::wrong_answer("Request 7", "Response to Request 777") ==
+        "answer for another request: \"Response to Request 777\"");
+  CHECK(common::wrong_answer("Request 7", "Response to Request 7 again") ==
+        "answer for another request: \"Response to Request 7 again\"");
+  CHECK(common::wrong_answer("Request 7", "HTTP/1.1 400 Bad Request") ==
+        "not an answer: \"HTTP/1.1 400 Bad Request\"");
+  CHECK(common::wrong_answer("Request 7", "") == "not an answer: \"\"");
+  // Another request's line: exercise 01's follow-up.
+  CHECK(common::wrong_answer("Request 7 again", "Response to Request 7 again").empty());
+  // What came back is escaped and cut to 80 bytes.
+  CHECK(common::wrong_answer("Request 7", "\x1b[31m\x07\xff\xfe") ==
+        "not an answer: \"\\x1b[31m\\x07\\xff\\xfe\"");
+  CHECK(common::wrong_answer("Request 7", std::string(200, 'A')) ==
+        "not an answer: \"" + std::string(80, 'A') + "...\"");
+}
+
+TEST_CASE("the report fails a request whose answer is not its own, and the run exits 1") {
+  std::ostringstream out, err;
+  common::RunReport report("stage_test", options_for(3), out, err);
+  report.request_succeeded(2, "Response to Request 777");
+  report.request_succeeded(1, "Response to Request 1 again", "Request 1 again");
+  report.request_succeeded(0, "Response to Request 0");
+  CHECK(report.finish() == 1);
+  auto results = report.results();
+  CHECK_FALSE(results[2].ok);
+  CHECK(results[2].error == "answer for another request: \"Response to Request 777\"");
+  CHECK(results[1].ok);
+  CHECK(results[0].ok);
+  CHECK(err.str() == "Request 2 failed: answer for another request: \"Response to Request 777\"\n");
+}
+
+TEST_CASE("--json stays valid JSON whatever bytes an answer or an error holds") {
+  const std::string hostile = "Response \x1b[31mred\x07 \xff\xfe caf\xc3\xa9 \x7f\"\\";
+  std::vector<common::RequestResult> results{done(0, 0, 1), done(1, 0, 1, false)};
+  results[0].response = hostile;  // as if it had been accepted: the writer must not trust it
+  results[1].error = hostile;
+  std::string json = common::json_report("stage_test", options_for(2), results, 1);
+  CHECK(json.find('\x1b') == std::string::npos);
+  CHECK(contains(json, "\\u001b[31mred\\u0007 \xef\xbf\xbd\xef\xbf\xbd caf\xc3\xa9 \\u007f"));
+  e2e::json::Value parsed;
+  REQUIRE_NOTHROW(parsed = e2e::json::parse(json));
+  const std::string expected =
+      "Response \x1b[31mred\x07 \xef\xbf\xbd\xef\xbf\xbd caf\xc3\xa9 \x7f\"\\";
+  CHECK(parsed["results"].array()[1]["response"].string() == expected);  // sent first: id 1
+  CHECK(parsed["results"].array()[0]["error"].string() == expected);
+  // Every kind of malformed UTF-8 becomes U+FFFD, byte by byte.
+  for (std::string bad : {"\x80", "\xc0\xaf", "\xe0\x80\xaf", "\xed\xa0\x80", "\xf4\x90\x80\x80",
+                          "\xe2\x82", "\xf8"}) {
+    results[0].response = bad;
+    CAPTURE(bad);
+    CHECK_NOTHROW(e2e::json::parse(common::json_report("stage_test", options_for(2), results, 1)));
+  }
+  // The strict reader itself rejects raw invalid UTF-8, so the checks above mean something.
+  CHECK_THROWS_AS(e2e::json::parse("\"\xff\""), std::runtime_error);
+}
+
+TEST_CASE("text output shows an answer's control bytes escaped, never raw") {
+  std::ostringstream out, err;
+  common::RunReport report("stage_test", options_for(1), out, err);
+  report.request_succeeded(0, "Response to Request 0\x1b[31m\x07\xff\xfe");
+  report.request_failed(0, "late \x1b[2J");  // ignored: a request ends once
+  CHECK(report.finish() == 1);
+  CHECK(err.str() ==
+        "Request 0 failed: answer for another request: "
+        "\"Response to Request 0\\x1b[31m\\x07\\xff\\xfe\"\n");
+  // An error worded by a stage is escaped as it is printed, too.
+  std::ostringstream out2, err2;
+  common::RunReport report2("stage_test", options_for(1), out2, err2);
+  report2.request_failed(0, "odd \x1b[2J\x07");
+  CHECK(err2.str() == "Request 0 failed: odd \\x1b[2J\\x07\n");
+  CHECK((out.str() + out2.str()).find('\x1b') == std::string::npos);
+}
+
+TEST_CASE("a run that throws halfway still reports: what ended is kept, the rest stopped") {
+  auto options = options_for(4);
+  options.json = true;
+  options.trace_file = "run_report_test_abort_trace.json";
+  std::remove(options.trace_file.c_str());
+  std::ostringstream out, err;
+  common::RunReport report("stage_test", options, out, err);
+  auto run = [](const common::ClientOptions&, common::RunReport& report) {
+    for (int id : {3, 2, 1, 0}) report.request_started(id);
+    report.request_succeeded(3, "Response to Request 3");
+    report.request_failed(2, "timed out after 1 s");
+    throw std::runtime_error("select: fd 1024 >= FD_SETSIZE");
+  };
+  CHECK(common::run_to_the_end("stage_test", run, options, report, err) == 1);
+  CHECK(err.str() == "stage_test: error: select: fd 1024 >= FD_SETSIZE\n");
+
+  e2e::json::Value json;
+  REQUIRE_NOTHROW(json = e2e::json::parse(out.str()));
+  CHECK(json["ok"].number() == 1);
+  CHECK(json["failed"].number() == 3);
+  const auto& results = json["results"].array();  // in sending order: ids 3, 2, 1, 0
+  REQUIRE(results.size() == 4);
+  CHECK(results[0]["response"].string() == "Response to Request 3");
+  CHECK(results[1]["error"].string() == "timed out after 1 s");
+  CHECK(results[2]["error"].string() == "run stopped: select: fd 1024 >= FD_SETSIZE");
+  CHECK(results[3]["error"].string() == "run stopped: select: fd 1024 >= FD_SETSIZE");
+
+  std::ifstream trace_file(options.trace_file);
+  REQUIRE(trace_file);
+  std::string trace{std::istreambuf_iterator<char>(trace_file), {}};
+  CHECK_NOTHROW(e2e::json::parse(trace));
+  CHECK(contains(trace, "\"args\": {\"name\": \"Request 3\"}"));
+  std::remove(options.trace_file.c_str());
+}
+
+TEST_CASE("a run that throws after every request ended still exits 1, with its summary") {
+  std::ostringstream out, err;
+  auto options = options_for(1);
+  common::RunReport report("stage_test", options, out, err);
+  auto run = [](const common::ClientOptions&, common::RunReport& report) {
+    report.request_succeeded(0, "Response to Request 0");
+    throw std::bad_alloc();
+  };
+  CHECK(common::run_to_the_end("stage_test", run, options, report, err) == 1);
+  CHECK(contains(err.str(), "stage_test: error: "));
+  CHECK(contains(out.str(), "1/1 responses in"));
 }

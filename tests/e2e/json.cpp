@@ -83,6 +83,11 @@ class Parser {
     while (at_ < text_.size() && text_[at_] != '"') {
       char c = text_[at_++];
       if (static_cast<unsigned char>(c) < 0x20) fail("control character in a string");
+      if (static_cast<unsigned char>(c) >= 0x80) {
+        --at_;
+        text += take_utf8();
+        continue;
+      }
       if (c != '\\') {
         text += c;
         continue;
@@ -123,6 +128,26 @@ class Parser {
     if (at_ == text_.size()) fail("unterminated string");
     ++at_;
     return text;
+  }
+
+  // One well-formed UTF-8 character past ASCII (JSON text is Unicode): no stray or
+  // missing continuation byte, no overlong form, no surrogate, nothing past U+10FFFF.
+  std::string take_utf8() {
+    auto byte = [&](std::size_t i) { return static_cast<unsigned char>(text_[at_ + i]); };
+    std::size_t length = byte(0) >= 0xf0 ? 4 : byte(0) >= 0xe0 ? 3 : byte(0) >= 0xc0 ? 2 : 0;
+    if (length == 0 || byte(0) > 0xf4 || at_ + length > text_.size()) fail("not UTF-8");
+    unsigned long code = byte(0) & (0x7fu >> length);
+    for (std::size_t i = 1; i < length; ++i) {
+      if ((byte(i) & 0xc0) != 0x80) fail("not UTF-8");
+      code = (code << 6) | (byte(i) & 0x3fu);
+    }
+    const unsigned long least[] = {0, 0, 0x80, 0x800, 0x10000};
+    if (code < least[length] || (code >= 0xd800 && code <= 0xdfff) || code > 0x10ffff) {
+      fail("not UTF-8");
+    }
+    std::string character(text_.substr(at_, length));
+    at_ += length;
+    return character;
   }
 
   double parse_number() {

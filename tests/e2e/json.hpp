@@ -1,5 +1,6 @@
 // json.hpp: just enough of a JSON parser to check a client's --json output (strict:
-// anything that is not one well-formed JSON value, whitespace around it aside, throws).
+// anything that is not one well-formed JSON value, whitespace around it aside, throws;
+// so does a string that is not UTF-8).
 #pragma once
 
 #include <map>

@@ -7,6 +7,7 @@
 #include "common/client_errors.hpp"
 #include "stage0_blocking/client.hpp"
 #include "tests/support/client_run.hpp"
+#include "tests/support/fake_server.hpp"
 #include "tests/support/server_thread.hpp"
 #include "tests/support/timing.hpp"
 
@@ -146,4 +147,17 @@ TEST_CASE("an answer trickling in one byte at a time is put back together") {
   auto threads = run_threads(test_support::client_options(server.port(), 5));
   CHECK(threads.exit_code == 0);
   CHECK(test_support::all_match_their_ids(threads.results));
+}
+
+TEST_CASE("an answer to another request fails the request, naming what came back") {
+  test_support::FakeServer server("Response to Request 777");
+  const std::string error = "answer for another request: \"Response to Request 777\"";
+  for (bool threads : {false, true}) {
+    CAPTURE(threads);
+    auto options = test_support::client_options(server.port(), 3);
+    auto run = threads ? run_threads(options) : run_sequential(options);
+    CHECK(run.exit_code == 1);
+    CHECK(all_failed_with(run, error));
+    CHECK(run.err.find("failed: " + error) != std::string::npos);
+  }
 }

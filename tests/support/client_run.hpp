@@ -1,4 +1,4 @@
-// client_run.hpp: run a client stage in-process and look at what it did.
+// client_run.hpp: run a client stage in-process, as client_main does, and look at what it did.
 //
 //   auto run = test_support::run_client("stage1_callbacks", options, stage1::run);
 //   CHECK(run.exit_code == 0);
@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "common/client_main.hpp"
 #include "common/client_options.hpp"
 #include "common/protocol.hpp"
 #include "common/run_report.hpp"
@@ -37,9 +38,9 @@ template <typename Run>
 ClientRun run_client(const std::string& stage, const common::ClientOptions& options, Run&& run) {
   std::ostringstream out, err;
   common::RunReport report(stage, options, out, err);
-  run(options, report);
   ClientRun result;
-  result.exit_code = report.finish();
+  // As client_main runs a stage: an exception out of `run` still ends in a report.
+  result.exit_code = common::run_to_the_end(stage, run, options, report, err);
   result.wall_seconds = report.wall_seconds();
   result.results = report.results();
   result.out = out.str();

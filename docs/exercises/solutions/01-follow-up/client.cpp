@@ -127,13 +127,17 @@ void make_tcp_request(const Shared& shared, int id) {
     auto framer = std::make_shared<common::LineFramer>(errors::max_response_bytes);
     // The first exchange; its answer arrives in a callback...
     send_then_read(shared, sock, framer, common::protocol::request_line(id), fail,
-                   [&shared, sock, framer, id, close, fail](std::string /*first answer*/) {
+                   [&shared, sock, framer, id, close, fail](std::string first) {
+                     // Only this request's answer leads on (the report checks the second).
+                     auto wrong = common::wrong_answer(common::protocol::request_text(id), first);
+                     if (!wrong.empty()) return fail(wrong);
                      // ...inside which the follow-up starts, one level deeper; its answer
                      // arrives in a callback inside that one.
                      send_then_read(shared, sock, framer, follow_up_text(id) + "\n", fail,
                                     [&shared, id, close](std::string second) {
                                       close();
-                                      shared.report.request_succeeded(id, std::move(second));
+                                      shared.report.request_succeeded(id, std::move(second),
+                                                                      follow_up_text(id));
                                     });
                    });
   };

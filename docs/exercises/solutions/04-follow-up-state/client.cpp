@@ -150,9 +150,12 @@ void TcpClient::on_data_received() {
   }
   framer_.feed({buffer.data(), received.bytes});
   if (auto line = framer_.next_line()) {
-    if (!follow_up_sent_) return send_follow_up();  // the first answer: on to the second
+    if (!follow_up_sent_) {  // the first answer: if it is this request's, on to the second
+      auto wrong = common::wrong_answer(common::protocol::request_text(id_), *line);
+      return wrong.empty() ? send_follow_up() : fail(wrong);
+    }
     close();
-    return shared_.report.request_succeeded(id_, std::move(*line));
+    return shared_.report.request_succeeded(id_, std::move(*line), follow_up_text(id_));
   }
   if (framer_.too_long()) {
     return fail(errors::response_too_long(shared_.address, errors::max_response_bytes));
