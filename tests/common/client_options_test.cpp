@@ -1,13 +1,12 @@
 #include <doctest/doctest.h>
 #include <CLI/CLI.hpp>
 
-#include <iostream>
-#include <sstream>
 #include <string>
 #include <vector>
 
 #include "common/cli.hpp"
 #include "common/client_options.hpp"
+#include "tests/support/command_line.hpp"
 
 namespace {
 
@@ -21,15 +20,9 @@ Parsed parse(std::vector<std::string> words, bool with_selector = true) {
   CLI::App app{"test", "stage_test"};
   Parsed parsed;
   common::add_client_options(app, parsed.options, with_selector);
-  words.insert(words.begin(), "stage_test");
-  std::vector<char*> argv;
-  for (auto& word : words) argv.push_back(word.data());
-  // parse_command_line prints CLI11's message on std::cerr; keep it to check what it names.
-  std::ostringstream err;
-  std::streambuf* saved = std::cerr.rdbuf(err.rdbuf());
-  parsed.exit_code = common::parse_command_line(app, static_cast<int>(argv.size()), argv.data());
-  std::cerr.rdbuf(saved);
-  parsed.error = err.str();
+  test_support::CommandLine line = test_support::parse_words(app, std::move(words));
+  parsed.exit_code = line.exit_code;
+  parsed.error = line.error;
   return parsed;
 }
 

@@ -4,15 +4,14 @@
 #include <doctest/doctest.h>
 #include <CLI/CLI.hpp>
 
-#include <iostream>
 #include <optional>
-#include <sstream>
 #include <string>
 #include <vector>
 
 #include "common/cli.hpp"
 #include "common/client_options.hpp"
 #include "slow_server/options.hpp"
+#include "tests/support/command_line.hpp"
 
 namespace {
 
@@ -26,14 +25,9 @@ Parsed parse(std::vector<std::string> words) {
   CLI::App app{"test", "slow_server"};
   Parsed parsed;
   slow_server::add_server_options(app, parsed.options);
-  words.insert(words.begin(), "slow_server");
-  std::vector<char*> argv;
-  for (auto& word : words) argv.push_back(word.data());
-  std::ostringstream err;
-  std::streambuf* saved = std::cerr.rdbuf(err.rdbuf());
-  parsed.exit_code = common::parse_command_line(app, static_cast<int>(argv.size()), argv.data());
-  std::cerr.rdbuf(saved);
-  parsed.error = err.str();
+  test_support::CommandLine line = test_support::parse_words(app, std::move(words));
+  parsed.exit_code = line.exit_code;
+  parsed.error = line.error;
   return parsed;
 }
 
