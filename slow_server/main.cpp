@@ -1,9 +1,11 @@
 // main.cpp: the slow_server program. Parses options, raises the open-file limit,
-// prints "listening on HOST:PORT", and serves until SIGINT or SIGTERM.
+// prints "listening on HOST:PORT", and serves until SIGINT or SIGTERM (the first drains,
+// a second stops at once).
 // The server itself is server.hpp; the protocol is docs/protocol.md.
 #include <CLI/CLI.hpp>
 
 #include <atomic>
+#include <cerrno>
 #include <csignal>
 #include <cstdio>
 #include <iostream>
@@ -22,7 +24,12 @@ std::atomic<slow_server::Server*> running_server{nullptr};
 static_assert(std::atomic<slow_server::Server*>::is_always_lock_free);
 
 extern "C" void on_stop_signal(int) {
-  if (slow_server::Server* server = running_server.load()) server->stop();
+  // write() may set errno; the code this signal interrupted may be about to read it.
+  const int saved_errno = errno;
+  // The first signal drains (owed answers still go out); Server counts a second one as
+  // "stop now".
+  if (slow_server::Server* server = running_server.load()) server->drain();
+  errno = saved_errno;
 }
 
 }  // namespace
@@ -44,8 +51,8 @@ int main(int argc, char** argv) {
 
   try {
     slow_server::Server server(options, std::cerr);
-    std::cout << "listening on " << options.host << ":" << server.port() << std::endl;
-
+    // Handlers first: whoever reads "listening on" may signal us at once, and must get
+    // the graceful stop and the summary, not the default action (death, no summary).
     running_server = &server;
     struct sigaction action {};
     action.sa_handler = on_stop_signal;
@@ -53,13 +60,17 @@ int main(int argc, char** argv) {
     ::sigaction(SIGINT, &action, nullptr);
     ::sigaction(SIGTERM, &action, nullptr);
     std::signal(SIGPIPE, SIG_IGN);  // send_some() uses MSG_NOSIGNAL; this is belt and braces
+    std::cout << "listening on " << options.host << ":" << server.port() << std::endl;
 
     server.run();
 
     running_server = nullptr;
     const slow_server::ServerStats stats = server.stats();
+    // "still pending" are the answers dropped: owed when the drain was cut short (a second
+    // signal, --drain-timeout). A drain that finished drops none.
     std::cerr << "slow_server: stopped; " << stats.pending_answers
-              << " answers were still pending (" << stats.answers_sent << " sent, "
+              << " answers were still pending (dropped), " << stats.answers_sent_draining
+              << " sent while draining (" << stats.answers_sent << " sent, "
               << stats.connections_accepted << " connections)\n";
     return 0;
   } catch (const std::exception& error) {

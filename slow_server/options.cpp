@@ -32,6 +32,11 @@ void add_server_options(CLI::App& app, ServerOptions& options) {
                  "Close a connection silent this many seconds with nothing owed (0: never)")
       ->capture_default_str()
       ->check(seconds);
+  app.add_option("--drain-timeout", options.drain_timeout_seconds,
+                 "After SIGTERM/SIGINT, seconds to keep sending owed answers before "
+                 "dropping the rest")
+      ->capture_default_str()
+      ->check(seconds);
   app.add_flag("--verbose", options.verbose, "One log line (stderr) per connection event");
   common::add_selector_option(app, options.selector);
 

@@ -7,8 +7,8 @@
 
 namespace slow_server {
 
-// Adds --host --port --delay --framing --max-connections --idle-timeout --verbose
-// --selector and the teaching aids (--fault, --fault-every, --trickle-gap) to `app`.
+// Adds --host --port --delay --framing --max-connections --idle-timeout --drain-timeout
+// --verbose --selector and the teaching aids (--fault, --fault-every, --trickle-gap) to `app`.
 void add_server_options(CLI::App& app, ServerOptions& options);
 
 }  // namespace slow_server

@@ -44,7 +44,8 @@ Server::Impl::Impl(ServerOptions options_in, std::ostream& log_in)
       log(log_in),
       delay(checked_seconds(options.delay_seconds, "delay")),
       idle_timeout(checked_seconds(options.idle_timeout_seconds, "idle timeout")),
-      trickle_gap(checked_seconds(options.trickle_gap_seconds, "trickle gap")) {
+      trickle_gap(checked_seconds(options.trickle_gap_seconds, "trickle gap")),
+      drain_timeout(checked_seconds(options.drain_timeout_seconds, "drain timeout")) {
   if (options.fault_every == 0) throw std::invalid_argument("fault_every must be >= 1");
   if (options.max_connections == 0) throw std::invalid_argument("max_connections must be >= 1");
   // The kernel caps the backlog at net.core.somaxconn; ask for plenty, floods are the point.
@@ -68,9 +69,9 @@ void Server::Impl::run() {
     now = Clock::now();
     for (const common::SelectorEvent& event : events) {
       if (event.data == &wake_tag) {
-        stopping = true;
+        on_wake();
       } else if (event.data == &listener_tag) {
-        accept_clients();
+        if (!draining) accept_clients();  // closed when the drain began, earlier this turn
       } else {
         auto& connection = *static_cast<Connection*>(event.data);
         if (event.events & common::EVENT_READ) on_readable(connection);
@@ -79,16 +80,60 @@ void Server::Impl::run() {
     }
     run_due_timers();
     closed.clear();
+    if (draining && counters.pending_answers == 0) stopping = true;  // all promises kept
   }
   shut_down();
 }
 // [/docs]
 
+// The self-pipe carries one byte per request: 's' for stop(), 'd' for drain().
+constexpr char stop_byte = 's';
+constexpr char drain_byte = 'd';
+
 void Server::Impl::stop() noexcept {
   // write() is async-signal-safe: this is all a signal handler may do. The loop sees the
-  // pipe readable and returns.
-  char byte = 1;
-  [[maybe_unused]] auto written = ::write(wake_write.get(), &byte, 1);
+  // pipe readable and reads what was asked (on_wake).
+  [[maybe_unused]] auto written = ::write(wake_write.get(), &stop_byte, 1);
+}
+
+void Server::Impl::drain() noexcept {
+  [[maybe_unused]] auto written = ::write(wake_write.get(), &drain_byte, 1);
+}
+
+void Server::Impl::on_wake() {
+  char bytes[64];
+  ssize_t got;
+  // Read the pipe empty: level-triggered, a byte left in it would wake us forever.
+  while ((got = ::read(wake_read.get(), bytes, sizeof bytes)) > 0) {
+    for (ssize_t i = 0; i < got; ++i) {
+      // A second drain() (the user pressed Ctrl-C again) means: do not wait any longer.
+      if (bytes[i] == stop_byte || draining) {
+        stopping = true;
+      } else {
+        start_draining();
+      }
+    }
+  }
+}
+
+// Keep every promise already made, make no new one: no new clients, no new requests.
+void Server::Impl::start_draining() {
+  draining = true;
+  // Closing the listener (not only ignoring it) makes the kernel refuse new connections
+  // at once, and reset the ones waiting in the backlog, instead of leaving them hanging.
+  if (!accept_paused) selector->unregister(listener.get());
+  listener.reset();
+  // settle() may close a connection, which erases it from the map: not while iterating it.
+  std::vector<Connection*> readers;
+  for (auto& [serial, connection] : connections)
+    if (connection->state == ConnectionState::reading) readers.push_back(connection.get());
+  for (Connection* connection : readers) {
+    // As if the client had half-closed: answer what it asked, then close (at once if it
+    // is owed nothing). Lines it sends from now on are not read (docs/protocol.md).
+    connection->state = ConnectionState::answering_rest;
+    settle(*connection);
+  }
+  timers.add(now + drain_timeout, TimerKind::drain_end, 0);
 }
 
 void Server::Impl::shut_down() {
@@ -173,7 +218,7 @@ void Server::Impl::pause_accepting(int error) {
 }
 
 void Server::Impl::resume_accepting() {
-  if (!accept_paused || stopping) return;
+  if (!accept_paused || stopping || draining) return;
   accept_paused = false;
   selector->register_fd(listener.get(), common::EVENT_READ, &listener_tag);
 }
@@ -194,6 +239,10 @@ void Server::Impl::run_due_timers() {
       resume_accepting();
       continue;
     }
+    if (timer->kind == TimerKind::drain_end) {
+      stopping = true;  // what is still owed is dropped: main reports how many
+      continue;
+    }
     auto found = connections.find(timer->serial);
     if (found == connections.end()) continue;  // that connection is gone: a stale timer
     Connection& connection = *found->second;
@@ -211,6 +260,7 @@ void Server::Impl::run_due_timers() {
         close_connection(connection, "closed");
         break;
       case TimerKind::accept_resume:
+      case TimerKind::drain_end:
         break;
     }
   }
@@ -254,6 +304,10 @@ void Server::stop() noexcept {
   impl_->stop();
 }
 
+void Server::drain() noexcept {
+  impl_->drain();
+}
+
 ServerStats Server::stats() const {
   const Counters& counters = impl_->counters;
   ServerStats stats;
@@ -267,6 +321,7 @@ ServerStats Server::stats() const {
   stats.faults_applied = counters.faults_applied;
   stats.open_connections = counters.open_connections;
   stats.pending_answers = counters.pending_answers;
+  stats.answers_sent_draining = counters.answers_sent_draining;
   return stats;
 }
 

@@ -41,6 +41,7 @@ struct ServerOptions {
   Framing framing = Framing::line;
   std::size_t max_connections = 20000;
   double idle_timeout_seconds = 300.0;  // 0: never close an idle connection
+  double drain_timeout_seconds = 10.0;  // drain(): stop at once after this long
   bool verbose = false;                 // one log line per connection event
   common::SelectorKind selector = common::default_selector_kind();
   Fault fault = Fault::none;
@@ -58,8 +59,9 @@ struct ServerStats {
   std::uint64_t accept_pauses = 0;   // times accept() hit EMFILE/ENFILE and we paused
   std::uint64_t faults_applied = 0;  // requests (or connections) --fault mishandled on purpose
   std::size_t open_connections = 0;
-  std::size_t pending_answers = 0;  // owed: not yet due, or due but not all written
-                                    // (after stop(): the answers never sent)
+  std::size_t pending_answers = 0;          // owed: not yet due, or due but not all written
+                                            // (after run() returns: the answers never sent)
+  std::uint64_t answers_sent_draining = 0;  // of answers_sent, those sent after drain()
 };
 
 class Server {
@@ -75,11 +77,16 @@ class Server {
 
   std::uint16_t port() const noexcept { return port_; }
 
-  // Serves until stop() is called, then closes every connection and returns.
+  // Serves until stop() is called (or a drain ends), then closes every connection and
+  // returns.
   void run();
-  // Asks run() to return. Safe from another thread and from a signal handler
-  // (it only writes one byte to a pipe).
+  // Asks run() to return at once; what is still owed is dropped (stats().pending_answers).
+  // Safe from another thread and from a signal handler (it only writes one byte to a pipe).
   void stop() noexcept;
+  // Asks for a graceful stop: stop accepting and reading, send every answer already owed
+  // when it is due, then return; after drain_timeout_seconds, or on a second drain(),
+  // return at once as stop() does. Safe where stop() is (one byte to the same pipe).
+  void drain() noexcept;
 
   // A snapshot of the counters; safe from another thread.
   ServerStats stats() const;

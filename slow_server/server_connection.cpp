@@ -168,6 +168,7 @@ bool Server::Impl::send_once(Connection& connection, std::size_t limit) {
   }
   const std::size_t finished = connection.output.consume(result.bytes);
   counters.answers_sent += finished;
+  if (draining) counters.answers_sent_draining += finished;
   counters.pending_answers -= finished;
   connection.last_activity = now;
   return true;

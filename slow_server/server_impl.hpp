@@ -43,6 +43,7 @@ struct Counters {
   std::atomic<std::uint64_t> faults_applied{0};
   std::atomic<std::size_t> open_connections{0};
   std::atomic<std::size_t> pending_answers{0};
+  std::atomic<std::uint64_t> answers_sent_draining{0};
 };
 
 struct Server::Impl {
@@ -51,6 +52,9 @@ struct Server::Impl {
   // server.cpp: the loop, accepting, timers.
   void run();
   void stop() noexcept;
+  void drain() noexcept;
+  void on_wake();
+  void start_draining();
   void shut_down();
   void accept_clients();
   void open_connection(common::Fd socket, const sockaddr_in& peer);
@@ -88,6 +92,7 @@ struct Server::Impl {
   const Clock::duration delay;
   const Clock::duration idle_timeout;  // zero: never
   const Clock::duration trickle_gap;
+  const Clock::duration drain_timeout;
   TimePoint now = Clock::now();  // refreshed after each wait and each read
 
   common::Fd listener;
@@ -102,6 +107,7 @@ struct Server::Impl {
   bool accept_paused = false;
   bool warned_unwatchable = false;  // the selector refused a socket (select: fd >= 1024)
   bool stopping = false;
+  bool draining = false;  // drain() came: no accepting, no reading, answers still sent
   std::vector<char> read_buffer = std::vector<char>(16 * 1024);
   Counters counters;
 

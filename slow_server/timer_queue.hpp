@@ -22,11 +22,12 @@
 namespace slow_server {
 
 enum class TimerKind : std::uint8_t {
-  answer,        // the connection's oldest pending answer may be due
-  idle_check,    // has the connection been idle for --idle-timeout?
-  trickle,       // --fault trickle: write the next byte
-  linger_end,    // stop waiting for the client to close after our last write
-  accept_resume  // watch the listener again after EMFILE (serial unused)
+  answer,         // the connection's oldest pending answer may be due
+  idle_check,     // has the connection been idle for --idle-timeout?
+  trickle,        // --fault trickle: write the next byte
+  linger_end,     // stop waiting for the client to close after our last write
+  accept_resume,  // watch the listener again after EMFILE (serial unused)
+  drain_end       // --drain-timeout passed: stop at once (serial unused)
 };
 
 struct Timer {

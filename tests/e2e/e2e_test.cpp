@@ -15,6 +15,7 @@
 
 #include "common/net.hpp"
 #include "tests/e2e/json.hpp"
+#include "tests/slow_server/test_client.hpp"
 #include "tests/support/client_binaries.hpp"
 #include "tests/support/process.hpp"
 #include "tests/support/server_thread.hpp"
@@ -46,11 +47,18 @@ struct ServerProcess {
   std::string first_line;
   std::uint16_t port = 0;
 
-  explicit ServerProcess(const std::string& delay)
-      : process({AIO_SLOW_SERVER, "--port", "0", "--delay", delay}) {
+  explicit ServerProcess(const std::string& delay, std::vector<std::string> more = {})
+      : process(arguments(delay, std::move(more))) {
     first_line = process.read_line(common::Seconds(10)).value_or("");
     const std::string prefix = "listening on 127.0.0.1:";
     if (first_line.starts_with(prefix)) port = to_port(first_line.substr(prefix.size()));
+  }
+
+  static std::vector<std::string> arguments(const std::string& delay,
+                                            std::vector<std::string> more) {
+    std::vector<std::string> argv{AIO_SLOW_SERVER, "--port", "0", "--delay", delay};
+    argv.insert(argv.end(), more.begin(), more.end());
+    return argv;
   }
 };
 
@@ -187,29 +195,90 @@ TEST_CASE("with nothing listening, a client fails every request by name and exit
   }
 }
 
-TEST_CASE("slow_server stops on SIGTERM with an answer pending, exit 0, and says so" *
+// A client of `server` with "Request 1" sent, left time to be read: the server reads a line
+// within microseconds when idle; half a second is room for a loaded machine. Every caller's
+// --delay is longer, so the answer is still owed when the test goes on.
+common::Fd client_with_request_read(const ServerProcess& server) {
+  common::Fd socket = slow_server_test::connect_to(server.port);
+  slow_server_test::send_all(socket.get(), "Request 1\n");
+  slow_server_test::sleep_seconds(0.5);
+  return socket;
+}
+
+// True once a connect to `port` is refused: the server has closed its listener.
+bool refuses_connections(std::uint16_t port) {
+  return test_support::eventually([&] {
+    try {
+      slow_server_test::connect_to(port);
+      return false;  // accepted (or queued): not yet draining
+    } catch (const common::NetError&) {
+      return true;
+    }
+  });
+}
+
+TEST_CASE("SIGTERM drains: the owed answer is sent at its time, then exit 0, 0 dropped" *
           test_support::timing) {
-  ServerProcess server("30");
+  const double delay = 1.5;
+  ServerProcess server(std::to_string(delay));
   REQUIRE(server.port != 0);
-  common::Fd socket = common::make_tcp_socket(/*blocking=*/true);
-  common::start_connect(socket.get(), common::resolve_address("127.0.0.1", server.port));
-  REQUIRE(common::send_some(socket.get(), "Request 1\n").status == common::IoStatus::ok);
-  // The server reads the line within microseconds when idle; half a second is room for a
-  // loaded machine (its answer is due 30 s later, so it is still pending either way).
-  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  const common::TimePoint sent = common::Clock::now();
+  common::Fd client = client_with_request_read(server);
   server.process.send_signal(SIGTERM);
+  slow_server_test::Received received =
+      slow_server_test::read_lines_then_eof(client.get(), 1, 10, sent);
+  CHECK(received.lines == std::vector<std::string>{"Response to Request 1"});
+  CHECK(received.eof);  // then the server closes: it owes nothing more
+  REQUIRE(received.seconds.size() >= 1);
+  CHECK(received.seconds[0] > 0.9 * delay);  // at its normal time, not rushed out
   test_support::Finished stopped = server.process.finish(common::Seconds(10));
+  CAPTURE(stopped.err);
   CHECK_FALSE(stopped.timed_out);
   CHECK(stopped.exit_code == 0);
-  CAPTURE(stopped.out);
+  CHECK(contains(stopped.err, "0 answers were still pending (dropped), 1 sent while draining"));
+}
+
+TEST_CASE(
+    "during the drain new connections are refused; a second SIGTERM stops at once, "
+    "1 dropped" *
+    test_support::timing) {
+  // The answer is due in 30 s and the drain would last 60: only the second signal ends it.
+  const double delay = 30;
+  ServerProcess server(std::to_string(delay), {"--drain-timeout", "60"});
+  REQUIRE(server.port != 0);
+  common::Fd client = client_with_request_read(server);
+  server.process.send_signal(SIGTERM);
+  CHECK(refuses_connections(server.port));
+  const common::TimePoint second = common::Clock::now();
+  server.process.send_signal(SIGTERM);
+  test_support::Finished stopped = server.process.finish(common::Seconds(10));
+  const double took = common::Seconds(common::Clock::now() - second).count();
   CAPTURE(stopped.err);
-  // One line says how many answers were pending: 1.
-  bool reported = false;
-  for (const std::string& line : lines_of(stopped.out + stopped.err)) {
-    if (!contains(line, "pending")) continue;
-    for (const std::string& word : split(line, ' ')) reported = reported || word == "1";
-  }
-  CHECK(reported);
+  CHECK_FALSE(stopped.timed_out);
+  CHECK(stopped.exit_code == 0);
+  CHECK(took < test_support::well_below(delay));  // waiting for the answer
+  CHECK(contains(stopped.err, "1 answers were still pending (dropped), 0 sent while draining"));
+  slow_server_test::Received received = slow_server_test::read_lines(client.get(), 1, 2);
+  CHECK(received.lines.empty());  // the client sees the end, no answer
+  CHECK((received.eof || received.error != 0));
+}
+
+TEST_CASE("--drain-timeout 0.3 ends a drain that waits for an answer due in 30 s, 1 dropped" *
+          test_support::timing) {
+  const double delay = 30;
+  ServerProcess server(std::to_string(delay), {"--drain-timeout", "0.3"});
+  REQUIRE(server.port != 0);
+  common::Fd client = client_with_request_read(server);
+  const common::TimePoint signalled = common::Clock::now();
+  server.process.send_signal(SIGTERM);
+  test_support::Finished stopped = server.process.finish(common::Seconds(20));
+  const double took = common::Seconds(common::Clock::now() - signalled).count();
+  CAPTURE(stopped.err);
+  CHECK_FALSE(stopped.timed_out);
+  CHECK(stopped.exit_code == 0);
+  CHECK(took > 0.3);                              // the drain did wait
+  CHECK(took < test_support::well_below(delay));  // waiting for the answer
+  CHECK(contains(stopped.err, "1 answers were still pending (dropped), 0 sent while draining"));
 }
 
 TEST_CASE("scripts/demo.sh --no-setup prints a table row for every client binary") {

@@ -56,4 +56,5 @@ TEST_CASE("slow_server refuses the same, for its port and seconds") {
   check_refused({AIO_SLOW_SERVER}, "--port", "65536");
   check_refused({AIO_SLOW_SERVER}, "--delay", "nan");
   check_refused({AIO_SLOW_SERVER}, "--idle-timeout", "1e300");
+  check_refused({AIO_SLOW_SERVER}, "--drain-timeout", "nan");
 }

@@ -77,7 +77,7 @@ TEST_CASE("the server's integer options take decimal digits only, within range")
 }
 
 TEST_CASE("the server's seconds options refuse NaN, infinities, negatives and past 1e6") {
-  for (const char* option : {"--delay", "--idle-timeout", "--trickle-gap"}) {
+  for (const char* option : {"--delay", "--idle-timeout", "--drain-timeout", "--trickle-gap"}) {
     for (const char* text : {"nan", "inf", "-inf", "1e300", "1000001", "-1", "-0.5", "0x1p3"})
       check_refused(option, text);
   }
