@@ -239,8 +239,8 @@ TEST_CASE("SIGTERM drains: the owed answer is sent at its time, then exit 0, 0 d
 }
 
 TEST_CASE(
-    "during the drain new connections are refused; a second SIGTERM stops at once, "
-    "1 dropped" *
+    "during the drain new connections are refused, and a second SIGTERM stops at once "
+    ", with 1 dropped" *
     test_support::timing) {
   // The answer is due in 30 s and the drain would last 60: only the second signal ends it.
   const double delay = 30;
