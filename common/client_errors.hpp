@@ -9,6 +9,7 @@
 
 #include "common/fd.hpp"
 #include "common/net.hpp"
+#include "common/run_report.hpp"
 
 namespace common::client_errors {
 
@@ -30,7 +31,8 @@ inline std::string closed_early(const Address& address) {
 }
 // The response line grew past the client's limit without a '\n'.
 inline std::string response_too_long(const Address& address, std::size_t limit) {
-  return "response from " + address.to_string() + " longer than " + std::to_string(limit) + " bytes";
+  return "response from " + address.to_string() + " longer than " + std::to_string(limit) +
+         " bytes";
 }
 // --timeout passed: "timed out after 0.5 s".
 inline std::string timed_out(double seconds) {
@@ -38,6 +40,12 @@ inline std::string timed_out(double seconds) {
   std::snprintf(text, sizeof text, "timed out after %g s", seconds);
   return text;
 }
+
+// asyncio.TimeoutError, for the wait_for of stages 3 and 4: "timed out after 0.3 s".
+class TimeoutError : public std::runtime_error {
+ public:
+  explicit TimeoutError(double seconds) : std::runtime_error(timed_out(seconds)) {}
+};
 
 // A socket operation of stages 3 and 4 failed: which step, and the errno (0 when the
 // server closed early or the line grew too long). Like asyncio's sock_sendall(sock, data),
@@ -76,6 +84,25 @@ inline std::string describe(const SocketError& failure, const Address& address) 
       break;
   }
   return response_too_long(address, max_response_bytes);
+}
+
+// For a request of stages 3 and 4, inside its `catch (...)`: reports the exception being
+// handled as request `id`'s failure, in the words above (a SocketError, a timeout, socket()
+// out of descriptors). Anything else is no one request's fault (select: fd >= FD_SETSIZE):
+// it is reported, then rethrown, and stops the run.
+inline void report_failure(RunReport& report, int id, const Address& address) {
+  try {
+    throw;
+  } catch (const SocketError& error) {
+    report.request_failed(id, describe(error, address));
+  } catch (const TimeoutError& error) {
+    report.request_failed(id, error.what());
+  } catch (const NetError& error) {
+    report.request_failed(id, error.what());
+  } catch (const std::exception& error) {
+    report.request_failed(id, error.what());
+    throw;
+  }
 }
 
 }  // namespace common::client_errors

@@ -7,8 +7,6 @@
 // (wait_for timing out, say) destroys every task it started, with their timers and fds.
 #pragma once
 
-#include <coroutine>
-#include <cstddef>
 #include <stdexcept>
 #include <type_traits>
 #include <vector>
@@ -17,7 +15,6 @@
 
 namespace stage4 {
 
-// [docs:stage4-join-all]
 // A countdown: each task's final suspend calls task_done(); all but the last go back to
 // the loop, the last jumps straight into the awaiting coroutine.
 class JoinAll final : public Join {
@@ -26,19 +23,14 @@ class JoinAll final : public Join {
   template <typename T>
   void add(Task<T>& task) {  // it starts at the next turn
     if (starts_.size() == starts_.capacity()) throw std::logic_error("JoinAll: more than count");
-    starts_.emplace_back(loop_).start(task.startable("gather"), task.handle(), *this);
+    starts_.emplace_back(loop_).start(task.startable("gather"), task.handle(), this);
     ++remaining_;
   }
   bool await_ready() const noexcept { return remaining_ == 0; }
-  void await_suspend(std::coroutine_handle<> awaiting) noexcept {
-    awaiting_ = awaiting;
-    awaiting_task_ = loop_.current_task();
-  }
+  void await_suspend(std::coroutine_handle<> awaiting) noexcept { awaiting_ = awaiting; }
   void await_resume() const noexcept {}
   std::coroutine_handle<> task_done(TaskPromiseBase&) noexcept override {
-    if (--remaining_ > 0) return std::noop_coroutine();
-    loop_.set_current_task(awaiting_task_);  // the awaiting task runs from here on
-    return awaiting_;
+    return --remaining_ > 0 ? std::noop_coroutine() : awaiting_;
   }
 
  private:
@@ -46,11 +38,8 @@ class JoinAll final : public Join {
   std::vector<TaskStart> starts_;  // reserved once: a linked TaskStart must not move
   std::size_t remaining_ = 0;
   std::coroutine_handle<> awaiting_;
-  TaskPromiseBase* awaiting_task_ = nullptr;
 };
-// [/docs]
 
-// [docs:stage4-gather]
 template <typename T>
 auto gather(EventLoop& loop, std::vector<Task<T>> tasks)
     -> Task<std::conditional_t<std::is_void_v<T>, void, std::vector<T>>> {
@@ -66,6 +55,5 @@ auto gather(EventLoop& loop, std::vector<Task<T>> tasks)
     co_return results;
   }
 }
-// [/docs]
 
 }  // namespace stage4

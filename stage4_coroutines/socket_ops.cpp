@@ -1,5 +1,5 @@
-// socket_ops.cpp: each operation is a loop around one system call that awaits the
-// socket whenever the call would block.
+// socket_ops.cpp: each operation is a loop around one system call, awaiting the socket
+// whenever the call would block.
 #include "stage4_coroutines/socket_ops.hpp"
 
 #include <poll.h>
@@ -16,7 +16,6 @@ using common::IoStatus;
 using Step = common::client_errors::SocketError::Step;
 using common::client_errors::SocketError;
 
-// [docs:stage4-sock-connect]
 Task<void> sock_connect(EventLoop& loop, int fd, const common::Address& address) {
   try {
     if (common::start_connect(fd, address) == common::ConnectStatus::connected) co_return;
@@ -28,7 +27,6 @@ Task<void> sock_connect(EventLoop& loop, int fd, const common::Address& address)
   if (pollfd ready{fd, POLLOUT, 0}; ::poll(&ready, 1, 0) != 1) co_await writable(loop, fd);
   if (int error = common::connect_result(fd); error != 0) throw SocketError(Step::connect, error);
 }
-// [/docs]
 
 Task<void> sock_sendall(EventLoop& loop, int fd, std::string data) {
   for (std::string_view rest = data; !rest.empty();) {

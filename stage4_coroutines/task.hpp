@@ -1,22 +1,14 @@
 // task.hpp: Task<T>, a coroutine that hands back a T (or an exception) to whoever awaits it.
 //
-// Stage 3's Task pumped a generator: next(), wait for the future it yielded through a
-// callback, next() again. Here each coroutine awaits what it waits for itself (the awaiter
-// protocol), and a Task is only the handle to its frame: Python's coroutine object, which
-// becomes what asyncio calls a Task once the loop runs it on its own (TaskStart, in
-// event_loop.hpp: create_task, gather, wait_for). A function returning Task<T>
-// whose body uses co_await or co_return is compiled into a frame on the heap (its locals,
-// where it stopped, and the promise below: where the result goes, who is told at the end).
-//
+// Stage 3's Task pumped a generator: next(), wait for the future it yielded, next() again.
+// Here a coroutine awaits what it waits for itself (the awaiter protocol), and a Task is
+// only the handle to its frame: Python's coroutine object, which becomes what asyncio calls
+// a Task once the loop runs it on its own (TaskStart in event_loop.hpp: gather, wait_for).
 // Who owns the frame: the Task, and only it. Move-only; its destructor destroys the frame,
-// never started, suspended (its locals go: sockets close, timers leave the loop) or
-// finished. No reference counting, no garbage collector. `co_await std::move(t)` moves the
-// Task into the awaiting frame: destroying the outer task destroys the chain, innermost first.
-//
-// Symmetric transfer: when A awaits B, A's await_suspend returns B's handle and B runs;
-// when B ends, its final_suspend returns A's handle and A resumes. Returning a handle lets
-// the compiler *jump* rather than call, so 100,000 nested awaits run in constant stack
-// (stage 3 passed each resume down the chain of generators). GCC needs CMakeLists.txt's flags.
+// never started, suspended (its locals go: sockets close, timers leave the loop) or done.
+// Symmetric transfer: when A awaits B, A's await_suspend returns B's handle and B runs; when
+// B ends, its final_suspend returns A's. Returning a handle lets the compiler *jump* rather
+// than call, so 100,000 nested awaits run in constant stack (GCC: CMakeLists.txt's flags).
 #pragma once
 
 #include <coroutine>
@@ -30,14 +22,11 @@ namespace stage4 {
 
 class TaskPromiseBase;
 
-// Who hears that a task of its own finished (gather, wait_for, the loop), where an awaited
-// task has its awaiting coroutine. Called at the final suspend point; returns what runs next.
-class Join {
- public:
+// Who hears that a task of its own ended (gather, wait_for, the loop): called at its final
+// suspend point, it returns what runs next.
+struct Join {
   virtual std::coroutine_handle<> task_done(TaskPromiseBase& task) noexcept = 0;
-
- protected:
-  ~Join() = default;
+  virtual ~Join() = default;
 };
 
 class TaskPromiseBase {
@@ -66,52 +55,41 @@ class TaskPromiseBase {
   Join* join = nullptr;                  // or a Join; set before the task starts
 };
 
-template <typename T>
-class TaskPromise : public TaskPromiseBase {
- public:
-  auto get_return_object() noexcept;
-  template <typename Value>
-  void return_value(Value&& value) {
-    value_.emplace(std::forward<Value>(value));
-  }
-  T take_result() {
-    if (exception) std::rethrow_exception(exception);
-    return std::move(*value_);
-  }
-
- private:
-  std::optional<T> value_;
+template <typename T>  // where co_return puts its value, as in stage 3's generator.hpp
+struct ReturnSlot {
+  std::optional<T> returned;
+  void return_value(T value) { returned = std::move(value); }
+  T take() { return std::move(*returned); }
 };
-
 template <>
-class TaskPromise<void> : public TaskPromiseBase {
- public:
-  auto get_return_object() noexcept;
+struct ReturnSlot<void> {
   void return_void() noexcept {}
-  void take_result() const {
-    if (exception) std::rethrow_exception(exception);
-  }
+  void take() noexcept {}
 };
 
 template <typename T = void>
 class [[nodiscard]] Task {
  public:
-  using promise_type = TaskPromise<T>;
+  // Calling a function that returns a Task allocates a frame: this promise and the locals.
+  struct promise_type : TaskPromiseBase, ReturnSlot<T> {
+    Task get_return_object() noexcept {
+      return Task(std::coroutine_handle<promise_type>::from_promise(*this));
+    }
+    T take_result() {
+      if (exception) std::rethrow_exception(exception);
+      return this->take();
+    }
+  };
 
   Task() noexcept = default;  // owns no frame (what a moved-from Task is too)
-  explicit Task(std::coroutine_handle<promise_type> frame) noexcept : handle_(frame) {}
   Task(Task&& other) noexcept : handle_(std::exchange(other.handle_, nullptr)) {}
-  Task& operator=(Task&& other) noexcept {
-    if (this != &other) {
-      if (handle_) handle_.destroy();
-      handle_ = std::exchange(other.handle_, nullptr);
-    }
+  Task& operator=(Task other) noexcept {
+    std::swap(handle_, other.handle_);  // our old frame dies with `other`
     return *this;
   }
   ~Task() {
     if (handle_) handle_.destroy();  // the one place the frame dies
   }
-
   bool done() const noexcept { return handle_ && handle_.done(); }
   T result() {  // of a finished task; rethrows its exception
     if (!done()) throw std::logic_error("the result of a Task that has not finished");
@@ -126,41 +104,28 @@ class [[nodiscard]] Task {
     return handle_.promise();
   }
 
-  struct Awaiter;
-  Awaiter operator co_await() &&;  // co_await std::move(task): below
+  // [docs:stage4-task-awaiter]
+  // `co_await std::move(task)`: record who to resume and jump into the task (symmetric
+  // transfer); when it ends, its FinalAwaiter jumps back, and await_resume hands over the
+  // value or rethrows. The Task, in the awaiting frame, keeps the frame until then.
+  struct Awaiter {
+    std::coroutine_handle<promise_type> task;
+    bool await_ready() const noexcept { return false; }
+    std::coroutine_handle<> await_suspend(std::coroutine_handle<> awaiting) noexcept {
+      task.promise().continuation = awaiting;
+      return task;
+    }
+    T await_resume() { return task.promise().take_result(); }
+  };
+  Awaiter operator co_await() && {
+    startable("co_await");
+    return Awaiter{handle_};
+  }
+  // [/docs]
 
  private:
+  explicit Task(std::coroutine_handle<promise_type> frame) noexcept : handle_(frame) {}
   std::coroutine_handle<promise_type> handle_;
 };
-
-template <typename T>
-auto TaskPromise<T>::get_return_object() noexcept {
-  return Task<T>(std::coroutine_handle<TaskPromise>::from_promise(*this));
-}
-inline auto TaskPromise<void>::get_return_object() noexcept {
-  return Task<void>(std::coroutine_handle<TaskPromise>::from_promise(*this));
-}
-
-// [docs:stage4-task-awaiter]
-// `co_await std::move(task)`: the awaiter takes the task into the awaiting frame, records
-// who to resume, and jumps into the task (symmetric transfer). When the task finishes, its
-// FinalAwaiter jumps back, and await_resume hands over the value or rethrows.
-template <typename T>
-struct Task<T>::Awaiter {
-  Task task;
-  bool await_ready() const noexcept { return false; }
-  std::coroutine_handle<> await_suspend(std::coroutine_handle<> awaiting) noexcept {
-    task.handle_.promise().continuation = awaiting;
-    return task.handle_;
-  }
-  T await_resume() { return task.handle_.promise().take_result(); }
-};
-// [/docs]
-
-template <typename T>
-auto Task<T>::operator co_await() && -> Awaiter {
-  startable("co_await");
-  return Awaiter{std::move(*this)};
-}
 
 }  // namespace stage4

@@ -1,20 +1,14 @@
 // waiter.hpp: a suspended coroutine's place in the event loop.
 //
-// When a coroutine waits for the loop (a timer, a socket, its turn to start), the loop
-// must know what to resume. asyncio keeps a callback in a list; we keep a Waiter: the
-// handle to resume and the task it belongs to, linked into one of the loop's lists (the
-// ready list, a timer batch) through two pointers kept inside the Waiter itself: an
-// "intrusive" list, so linking allocates nothing and unlinking is O(1).
-//
-// Who owns what. A Waiter lives inside an awaiter, so inside the waiting coroutine's
-// frame; the loop only links it. It unlinks itself when destroyed, so destroying a
-// suspended frame leaves no dangling pointer in the loop: that is how a cancelled task
-// vanishes cleanly. (In Python, what a task waits on holds a reference to it: the frame
-// cannot go while anything still points at it.)
+// asyncio keeps a callback in a list; we keep a Waiter: the handle to resume, linked into
+// one of the loop's lists (the ready list, a timer batch) by two pointers inside the Waiter
+// itself, an "intrusive" list: linking allocates nothing, unlinking is O(1). A Waiter lives
+// inside an awaiter, so inside the waiting coroutine's frame; the loop only links it. It
+// unlinks itself when destroyed, so destroying a suspended frame leaves no dangling pointer
+// in the loop: that is how a cancelled task vanishes cleanly.
 #pragma once
 
 #include <coroutine>
-#include <cstddef>
 
 namespace stage4 {
 
@@ -33,7 +27,7 @@ struct Waiter {
   }
 
   std::coroutine_handle<> handle;   // what to resume
-  TaskPromiseBase* task = nullptr;  // its task: the loop's current_task() once resumed
+  TaskPromiseBase* task = nullptr;  // its task, for the loop's observer
   Waiter* prev = nullptr;
   Waiter* next = nullptr;
 };
@@ -65,11 +59,6 @@ class WaiterList {
     head_.prev->next = other.head_.next;
     head_.prev = other.head_.prev;
     other.head_.prev = other.head_.next = &other.head_;
-  }
-  std::size_t size() const noexcept {  // O(n): for tests
-    std::size_t count = 0;
-    for (const Waiter* at = head_.next; at != &head_; at = at->next) ++count;
-    return count;
   }
 
  private:

@@ -79,8 +79,7 @@ class FutureBase {
     bool await_ready() const noexcept { return future_.done(); }
     void await_suspend(std::coroutine_handle<> awaiting) {
       EventLoop& loop = future_.loop_;
-      waiter_.handle = awaiting;
-      waiter_.task = loop.current_task();
+      loop.park(waiter_, awaiting);
       future_.waiters_.push_back(waiter_);
       if (LoopObserver* observer = loop.observer())
         observer->suspended(waiter_.task, future_.name_);

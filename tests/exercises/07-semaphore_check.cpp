@@ -95,7 +95,7 @@ struct Fixture {
   }
   void check_loop_is_empty() const {
     CHECK(loop.timer_count() == 0);
-    CHECK(loop.ready_count() == 0);
+    CHECK(!loop.has_ready());
     CHECK(loop.fd_count() == 0);
   }
 };

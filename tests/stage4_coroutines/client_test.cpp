@@ -77,7 +77,7 @@ TEST_CASE("--sleep pauses every request at once, --blocking-sleep stalls them on
   CHECK(stalled.wall_seconds > 0.9 * (n * pause + delay));  // the pauses added up
   // --debug names each task that held the loop (100 ms threshold; the pause is 100 ms,
   // so at least most of them cross it).
-  CHECK(log.str().find("EventLoop: request ") != std::string::npos);
+  CHECK(log.str().find("EventLoop: report ") != std::string::npos);
   CHECK(log.str().find("without yielding") != std::string::npos);
 }
 

@@ -15,6 +15,7 @@
 
 #include "common/fd.hpp"
 #include "stage4_coroutines/event_loop.hpp"
+#include "stage4_coroutines/extras/background_tasks.hpp"
 #include "stage4_coroutines/extras/future.hpp"
 #include "stage4_coroutines/extras/loop_trace.hpp"
 #include "stage4_coroutines/gather.hpp"
@@ -82,25 +83,27 @@ Task<void> block(std::chrono::milliseconds duration) {
 TEST_CASE("sleeps end in deadline order, in virtual time") {
   VirtualClock clock;
   EventLoop loop({.now = clock.function()});
+  BackgroundTasks background(loop);  // after the loop: it dies first
   std::vector<int> woke;
   TimePoint start = clock.now();
-  loop.create_task(note_after(loop, 30ms, 30, woke));
-  loop.create_task(note_after(loop, 10ms, 10, woke));
-  loop.create_task(note_after(loop, 20ms, 20, woke));
+  background.create_task(note_after(loop, 30ms, 30, woke));
+  background.create_task(note_after(loop, 10ms, 10, woke));
+  background.create_task(note_after(loop, 20ms, 20, woke));
   run_until_idle(loop, clock);
   CHECK(woke == std::vector<int>{10, 20, 30});
   CHECK(clock.now() - start == 30ms);  // the clock jumped from deadline to deadline
-  CHECK(loop.task_count() == 0);
+  CHECK(background.size() == 0);
   CHECK(loop.timer_count() == 0);
 }
 
 TEST_CASE("sleeps due at the same instant end in the order they started (one batch)") {
   VirtualClock clock;
   EventLoop loop({.now = clock.function()});
+  BackgroundTasks background(loop);  // after the loop: it dies first
   std::vector<int> woke;
-  for (int id = 0; id < 5; ++id) loop.create_task(note_after(loop, 10ms, id, woke));
+  for (int id = 0; id < 5; ++id) background.create_task(note_after(loop, 10ms, id, woke));
   loop.run_once(0ms);  // every task takes its first step and sets its timer
-  CHECK(loop.timer_count() == 5);
+  CHECK(loop.timer_count() == 1);  // one deadline: one batch
   run_until_idle(loop, clock);
   CHECK(woke == std::vector<int>{0, 1, 2, 3, 4});
 }
@@ -108,9 +111,10 @@ TEST_CASE("sleeps due at the same instant end in the order they started (one bat
 TEST_CASE("the loop reads the clock it is given: a test moves time by hand") {
   VirtualClock clock;
   EventLoop loop({.now = clock.function()});
+  BackgroundTasks background(loop);  // after the loop: it dies first
   std::vector<int> woke;
-  loop.create_task(note_after(loop, 10ms, 10, woke));
-  loop.create_task(note_after(loop, 25ms, 25, woke));
+  background.create_task(note_after(loop, 10ms, 10, woke));
+  background.create_task(note_after(loop, 25ms, 25, woke));
   loop.run_once(0ms);  // both start, and set their timers
   clock.advance(9ms);
   loop.run_once(0ms);
@@ -128,9 +132,10 @@ TEST_CASE("the loop reads the clock it is given: a test moves time by hand") {
 
 TEST_CASE("sleep(0) yields: tasks take turns") {
   EventLoop loop;
+  BackgroundTasks background(loop);  // after the loop: it dies first
   std::vector<int> order;
-  loop.create_task(yield_and_note(loop, 1, order));
-  loop.create_task(yield_and_note(loop, 2, order));
+  background.create_task(yield_and_note(loop, 1, order));
+  background.create_task(yield_and_note(loop, 2, order));
   stage4_test::run_until_idle(loop);
   CHECK(order == std::vector<int>{10, 20, 11, 21, 12, 22});
 }
@@ -156,11 +161,12 @@ TEST_CASE("real time: 20 rounds of 100 concurrent 5 ms sleeps take about 100 ms"
 TEST_CASE("a Future wakes every waiter, in order, at the loop's next turn") {
   Tally tally;
   EventLoop loop;
+  BackgroundTasks background(loop);  // after the loop: it dies first
   Future<int> future(loop, "answer");
   CHECK_FALSE(future.done());
   std::vector<Task<int>> waiters;
   for (int i = 0; i < 3; ++i) waiters.push_back(wait_for_future(future, Counted(tally)));
-  loop.create_task(set_later(loop, future, 42));
+  background.create_task(set_later(loop, future, 42));
   CHECK(loop.run_until_complete(gather(loop, std::move(waiters))) == std::vector<int>{42, 42, 42});
   CHECK(future.done());
   CHECK(future.result() == 42);
@@ -189,27 +195,30 @@ TEST_CASE("run_until_complete refuses to wait forever for a task nothing can wak
   CHECK(tally.alive() == 0);  // the task died suspended, and released its parameter
 }
 
-TEST_CASE("create_task: the loop owns the task, destroys it when it ends, logs its exception") {
+TEST_CASE(
+    "create_task: BackgroundTasks owns the task, destroys it when it ends, logs its exception") {
   std::ostringstream log;
   std::streambuf* stderr_buffer = std::cerr.rdbuf(log.rdbuf());  // the loop writes to stderr
   VirtualClock clock;
   EventLoop loop({.now = clock.function()});
-  loop.create_task(fail_later(loop));
-  CHECK(loop.task_count() == 1);
+  BackgroundTasks background(loop);  // after the loop: it dies first
+  background.create_task(fail_later(loop));
+  CHECK(background.size() == 1);
   run_until_idle(loop, clock);
   std::cerr.rdbuf(stderr_buffer);
-  CHECK(loop.task_count() == 0);
+  CHECK(background.size() == 0);
   CHECK(log.str().find("spawned and failed") != std::string::npos);
 }
 
-TEST_CASE("a loop destroyed with tasks still suspended destroys them, exactly once") {
+TEST_CASE("background tasks still suspended at the end are destroyed exactly once") {
   Tally tally;
   {
     VirtualClock clock;
     EventLoop loop({.now = clock.function()});
-    for (int i = 0; i < 3; ++i) loop.create_task(sleep_forever(loop, Counted(tally)));
+    BackgroundTasks background(loop);  // after the loop: it dies first
+    for (int i = 0; i < 3; ++i) background.create_task(sleep_forever(loop, Counted(tally)));
     loop.run_once(0ms);
-    CHECK(loop.timer_count() == 3);
+    CHECK(loop.timer_count() == 1);  // one deadline
     CHECK(tally.alive() == 3);
   }
   CHECK(tally.alive() == 0);
@@ -223,7 +232,8 @@ TEST_CASE("readable(): a coroutine sleeps until its socket has data, then the fd
        {common::SelectorKind::epoll, common::SelectorKind::poll, common::SelectorKind::select}) {
     CAPTURE(common::to_string(kind));
     EventLoop loop({.selector = kind});
-    loop.create_task(write_later(loop, writer.get()));
+    BackgroundTasks background(loop);  // after the loop: it dies first
+    background.create_task(write_later(loop, writer.get()));
     CHECK(loop.run_until_complete(read_one(loop, reader.get())) == "x");
     CHECK(loop.fd_count() == 0);
     stage4_test::run_until_idle(loop);
@@ -254,12 +264,13 @@ TEST_CASE("--trace-loop: one line per step, suspension, wake-up and select() ret
   std::ostringstream log;
   LoopTrace trace({.trace = true, .log = &log});
   EventLoop loop({.observer = &trace});
+  BackgroundTasks background(loop);  // after the loop: it dies first
   Future<int> future(loop, "answer");
   Tally tally;
   std::vector<Task<int>> waiters;
   waiters.push_back(wait_for_future(future, Counted(tally)));
   loop.set_name(waiters[0], "waiter");
-  loop.create_task(set_later(loop, future, 1));
+  background.create_task(set_later(loop, future, 1));
   loop.run_until_complete(gather(loop, std::move(waiters)));
   std::string text = log.str();
   // Stage 3's format: "[  0.000123] step     waiter", the event padded to 9 columns.
@@ -273,14 +284,15 @@ TEST_CASE("--trace-loop: one line per step, suspension, wake-up and select() ret
 TEST_CASE("between steps the loop's current task is none: never a task already released") {
   VirtualClock clock;
   EventLoop loop({.now = clock.function()});
+  BackgroundTasks background(loop);  // after the loop: it dies first
   std::vector<int> woke;
-  loop.create_task(note_after(loop, 1ms, 1, woke));
+  background.create_task(note_after(loop, 1ms, 1, woke));
   loop.run_once(0ms);
   CHECK(loop.current_task() == nullptr);  // the task is suspended, and not running
   clock.advance(1ms);
   loop.run_once(0ms);
   CHECK(woke == std::vector<int>{1});
-  CHECK(loop.task_count() == 0);          // it ended and was released...
+  CHECK(background.size() == 0);          // it ended and was released...
   CHECK(loop.current_task() == nullptr);  // ...and the loop does not point at it
 }
 

@@ -118,5 +118,5 @@ TEST_CASE("gather of 10,000 tasks, each released exactly once") {
   }
   CHECK(tally.alive() == 0);
   CHECK(loop.timer_count() == 0);
-  CHECK(loop.ready_count() == 0);
+  CHECK(!loop.has_ready());
 }

@@ -14,6 +14,7 @@
 #include <variant>
 
 #include "stage4_coroutines/event_loop.hpp"
+#include "stage4_coroutines/extras/background_tasks.hpp"
 #include "stage4_coroutines/task.hpp"
 
 namespace stage4_test {
@@ -39,26 +40,24 @@ class VirtualClock {
 template <typename Done>
 void run_virtual(EventLoop& loop, VirtualClock& clock, Done done) {
   while (!done()) {
-    if (loop.ready_count() == 0 && loop.timer_count() == 0 && loop.fd_count() == 0)
+    if (loop.idle())
       throw std::logic_error("run_virtual: nothing is ready, no timer, no fd: it would hang");
     loop.run_once(Duration::zero());
-    if (auto next = loop.next_timer(); next && loop.ready_count() == 0 && *next > clock.now())
+    if (auto next = loop.next_timer(); next && !loop.has_ready() && *next > clock.now())
       clock.advance(*next - clock.now());
   }
 }
 
 inline void run_until_idle(EventLoop& loop, VirtualClock& clock) {
-  run_virtual(loop, clock, [&] {
-    return loop.ready_count() == 0 && loop.timer_count() == 0 && loop.fd_count() == 0;
-  });
+  run_virtual(loop, clock, [&] { return loop.idle(); });
 }
 
 // In real time: turns `loop` until nothing is ready, no timer is set, no fd is watched.
 inline void run_until_idle(EventLoop& loop) {
-  while (loop.ready_count() + loop.timer_count() + loop.fd_count() > 0) loop.run_once();
+  while (!loop.idle()) loop.run_once();
 }
 
-// EventLoop::run_until_complete in virtual time: the task runs as a task of create_task's.
+// EventLoop::run_until_complete in virtual time: the task runs as a background task.
 template <typename T>
 T run_until_complete(EventLoop& loop, VirtualClock& clock, Task<T> task) {
   using Value = std::conditional_t<std::is_void_v<T>, std::monostate, T>;
@@ -79,7 +78,8 @@ T run_until_complete(EventLoop& loop, VirtualClock& clock, Task<T> task) {
     }
     finished = true;
   };
-  loop.create_task(keep(std::move(task), value, failure, done));
+  stage4::BackgroundTasks background(loop);
+  background.create_task(keep(std::move(task), value, failure, done));
   run_virtual(loop, clock, [&] { return done; });
   if (failure) std::rethrow_exception(failure);
   if constexpr (!std::is_void_v<T>) return std::move(*value);

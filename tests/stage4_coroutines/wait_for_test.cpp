@@ -66,7 +66,7 @@ TEST_CASE("wait_for: a task that finishes in time gives its value, and the timer
                            wait_for(loop, value_after(loop, 10ms, 7, Counted(tally)), 1s)) == 7);
   CHECK(clock.now() - start == 10ms);  // it did not wait for the timeout
   CHECK(loop.timer_count() == 0);
-  CHECK(loop.ready_count() == 0);
+  CHECK(!loop.has_ready());
   CHECK(tally.alive() == 0);
 }
 
@@ -90,7 +90,7 @@ TEST_CASE("wait_for: on timeout the task is destroyed, with its timers, and noth
   CHECK(tally.constructed > 0);
   CHECK(tally.alive() == 0);
   CHECK(loop.timer_count() == 0);
-  CHECK(loop.ready_count() == 0);
+  CHECK(!loop.has_ready());
   CHECK(loop.fd_count() == 0);
 }
 
@@ -107,7 +107,7 @@ TEST_CASE("wait_for: on timeout a task waiting on a socket is unregistered from 
               catch_timeout(loop, read_forever(loop, reader.get(), Counted(tally)), 20ms)) == -1);
     CHECK(loop.fd_count() == 0);
     CHECK(loop.timer_count() == 0);
-    CHECK(loop.ready_count() == 0);
+    CHECK(!loop.has_ready());
     CHECK(tally.alive() == 0);
   }
 }
@@ -140,7 +140,7 @@ TEST_CASE("wait_for: a task and a timer due at the same instant, either may win,
         (results[static_cast<std::size_t>(i)] == i || results[static_cast<std::size_t>(i)] == -1));
   CHECK(tally.alive() == 0);
   CHECK(loop.timer_count() == 0);
-  CHECK(loop.ready_count() == 0);
+  CHECK(!loop.has_ready());
 }
 
 TEST_CASE("wait_for around gather: a timeout cancels every task gather started") {
@@ -155,5 +155,5 @@ TEST_CASE("wait_for around gather: a timeout cancels every task gather started")
       TimeoutError);
   CHECK(tally.alive() == 0);
   CHECK(loop.timer_count() == 0);
-  CHECK(loop.ready_count() == 0);
+  CHECK(!loop.has_ready());
 }
