@@ -66,6 +66,15 @@ class SocketError : public std::runtime_error {
   int error_;
 };
 
+// common::start_connect, failing as the SocketError stages 3 and 4 throw.
+inline ConnectStatus start_connect(int fd, const Address& address) {
+  try {
+    return common::start_connect(fd, address);
+  } catch (const NetError& error) {  // failed at once (no route, say)
+    throw SocketError(SocketError::Step::connect, error.error());
+  }
+}
+
 // The longest response line a client accepts: "Response to " and a maximal request.
 inline constexpr std::size_t max_response_bytes = 4096;
 

@@ -1,21 +1,16 @@
 // Stage 4: C++20 native coroutines. The client reads like blocking code and runs like stage 3.
-//
-// Stage 3 ran each request in a C++20 coroutine frame too, but as a generator, the way
-// Python 3.4 wrote coroutines: it yielded futures and a Task pumped it. Here: native
-// awaitables, as in PEP 492 (`async def`/`await`). Each thing we wait for (a timer, a
-// socket, a task) says how to wait for it (the awaiter protocol), and `co_await x` gives x's
-// own result, typed: no heap future, no callback per wait; awaiting a task jumps into it and
-// back (symmetric transfer). What C++ makes explicit that Python hides: who owns a frame
-// (its Task), when it dies (a cancelled task is a destroyed frame), that a reference held
-// across a co_await must outlive it. What still hurts: a blocking call stops every
-// coroutine, and each wait is a register, a wake-up and a retried system call; stage 5 hands
-// the kernel the whole operation (io_uring).
+// Stage 3 ran each request in a C++20 coroutine frame too, but as a generator (Python 3.4):
+// it yielded futures and a Task pumped it. Here, native awaitables (PEP 492): each thing we
+// wait for says how to wait for it (the awaiter protocol), `co_await x` gives x's own result,
+// typed, with no heap future nor callback per wait, and awaiting a task jumps into it and
+// back (symmetric transfer). C++ makes explicit what Python hides: who owns a frame, when it
+// dies (a cancelled task is a destroyed frame), that a reference held across a co_await must
+// outlive it. Still, each wait is a register, a wake-up and a retried call: see stage 5.
 #include "stage4_coroutines/client.hpp"
 
 #include <thread>
 #include <vector>
 
-#include "common/client_errors.hpp"
 #include "common/protocol.hpp"
 #include "stage4_coroutines/gather.hpp"
 #include "stage4_coroutines/socket_ops.hpp"
@@ -34,8 +29,8 @@ Task<std::string> make_tcp_request(EventLoop& loop, const common::Address& addre
 
 namespace {
 
-// What every request of the run shares. It lives in run(), which outlives every task:
-// they may hold a reference to it across their co_awaits.
+// What every request shares. It lives in run(), which outlives every task: they may hold a
+// reference to it across their co_awaits.
 struct Shared {
   EventLoop& loop;
   const common::Address address;

@@ -19,9 +19,8 @@ struct Flags {                        // stage 4's own options (main.cpp)
 // Sends the requests at once (or one after another with --sequential), reporting each one's
 // start and outcome to `report`. Throws what is no one request's fault (select: FD_SETSIZE).
 void run(const common::ClientOptions& options, common::RunReport& report, const Flags& flags = {});
-
-// One request: connect, send "Request <id>\n", read the response line. Throws
-// common::client_errors::SocketError or common::NetError when it fails.
+// One request: connect, send "Request <id>\n", read the response line. Throws SocketError or
+// NetError (socket(): out of descriptors).
 Task<std::string> make_tcp_request(EventLoop& loop, const common::Address& address, int id);
 
 }  // namespace stage4

@@ -52,7 +52,7 @@ void EventLoop::run_once(std::optional<Duration> max_wait) {
   }
   std::span<const common::SelectorEvent> events;
   const TimePoint before = time_;
-  const bool waits = timeout || fd_count() > 0;  // else nothing could ever wake us
+  const bool waits = timeout || selector_->size() > 0;  // else nothing could ever wake us
   if (waits) events = selector_->select(timeout);
   time_ = now_();
   if (observer_ && waits && (!events.empty() || timeout != Duration::zero()))
@@ -68,20 +68,20 @@ void EventLoop::run_once(std::optional<Duration> max_wait) {
     ready_.push_back(waiter);
   }
   while (!timers_.empty() && timers_.begin()->first <= time_) {
-    while (Waiter* waiter = timers_.begin()->second.waiters.pop_front()) {
-      static_cast<TimerWait*>(waiter)->batch_ = nullptr;
+    while (Waiter* waiter = timers_.begin()->second.pop_front()) {
+      static_cast<TimerWait*>(waiter)->set_ = false;
       if (observer_) observer_->woken(waiter->task, "timer due");
       ready_.push_back(*waiter);
     }
     timers_.erase(timers_.begin());
   }
 
-  // 3. Step each coroutine ready now (what becomes ready meanwhile waits for the next
-  //    turn): resume it until it suspends again. Stage 3's Task::step called next() on a
-  //    generator; here resuming the handle is the whole step.
-  WaiterList running;
-  running.splice(ready_);
-  while (Waiter* waiter = running.pop_front()) {
+  // 3. Step each coroutine ready now: resume it until it suspends again. (Stage 3's
+  //    Task::step called next() on a generator; here resuming the handle is the step.)
+  //    What becomes ready meanwhile queues behind a marker: it waits for the next turn.
+  Waiter end_of_turn;
+  ready_.push_back(end_of_turn);
+  for (Waiter* waiter; (waiter = ready_.pop_front()) != &end_of_turn;) {
     TaskPromiseBase* stepped = current_task_ = waiter->task;
     if (observer_) observer_->step_began(stepped);
     waiter->handle.resume();  // `waiter` may be gone now (its frame ended): not used again
@@ -95,9 +95,9 @@ void EventLoop::run_once(std::optional<Duration> max_wait) {
 
 // The awaiters ask; the loop links them in, and tells its observer what the task waits for.
 void EventLoop::add_timer(TimerWait& timer, TimePoint deadline) {
-  auto batch = timers_.try_emplace(deadline, deadline).first;  // join, or open, a batch
-  batch->second.waiters.push_back(timer);
-  timer.batch_ = &batch->second;
+  timers_[deadline].push_back(timer);  // join, or open, the batch of its deadline
+  timer.deadline_ = deadline;
+  timer.set_ = true;
   if (!observer_) return;
   char what[40];
   std::snprintf(what, sizeof what, "timer %.3f s", common::Seconds(deadline - time_).count());

@@ -8,11 +8,9 @@
 #pragma once
 
 #include <chrono>
-#include <coroutine>
 #include <functional>
 #include <map>
 #include <memory>
-#include <optional>
 #include <span>
 #include <string_view>
 
@@ -26,11 +24,9 @@ namespace stage4 {
 using common::TimePoint;
 using Duration = std::chrono::nanoseconds;
 
-// What --trace-loop, --debug and task names see (extras/loop_trace.hpp): the loop and
-// TaskStart call these; Task, the awaitables, gather and wait_for know nothing of them.
-// noexcept: a hook that threw mid-turn would leave tasks neither ready nor waiting.
-class LoopObserver {
- public:
+// What --trace-loop, --debug and task names see (extras/loop_trace.hpp); only the loop and
+// TaskStart call it. noexcept: a hook that threw mid-turn would strand tasks.
+struct LoopObserver {
   virtual void task_named(const TaskPromiseBase&, std::string_view /*name*/) noexcept {}
   virtual void task_started(const TaskPromiseBase&) noexcept {}
   virtual void task_ended(const TaskPromiseBase&) noexcept {}
@@ -61,24 +57,13 @@ class EventLoop {
     return task.result();
   }
   void run_once(std::optional<Duration> max_wait = std::nullopt);  // one turn
-
   TimePoint time() const noexcept { return time_; }  // what sleep() and wait_for() count from
-  std::optional<TimePoint> next_timer() const {
-    return timers_.empty() ? std::nullopt : std::optional(timers_.begin()->first);
-  }
-  bool has_ready() const noexcept { return !ready_.empty(); }
-  bool idle() const noexcept { return ready_.empty() && timers_.empty() && fd_count() == 0; }
-  std::size_t timer_count() const noexcept { return timers_.size(); }  // deadlines pending
-  std::size_t fd_count() const noexcept { return selector_->size(); }
-
-  // For awaitables: park() says what `waiter` resumes (in the task stepping now, which the
-  // observer is told about), call_soon() resumes it at the next turn.
+  // For awaitables: what `waiter` resumes (in the task stepping now), and resume it soon.
   void park(Waiter& waiter, std::coroutine_handle<> coroutine) const noexcept {
     waiter.handle = coroutine;
     waiter.task = current_task_;
   }
   void call_soon(Waiter& waiter) noexcept { ready_.push_back(waiter); }
-  TaskPromiseBase* current_task() const noexcept { return current_task_; }
   LoopObserver* observer() const noexcept { return observer_; }
   template <typename T>  // the name --trace-loop and --debug print (asyncio: Task.set_name)
   void set_name(Task<T>& task, std::string_view name) {
@@ -89,11 +74,8 @@ class EventLoop {
   friend class TaskStart;
   friend class TimerWait;
   friend class FdWait;
-  struct TimerBatch {  // every timer due at one instant: one map entry
-    explicit TimerBatch(TimePoint due) noexcept : deadline(due) {}
-    TimePoint deadline;
-    WaiterList waiters;
-  };
+  friend struct LoopProbe;  // what tests look at (tests/stage4_coroutines/loop_probe.hpp)
+  bool idle() const noexcept { return ready_.empty() && timers_.empty() && !selector_->size(); }
   void run_until_done(TaskPromiseBase& promise, std::coroutine_handle<> coroutine);
   void add_timer(TimerWait& timer, TimePoint deadline);  // for the awaitables below
   void watch(FdWait& wait);
@@ -103,7 +85,7 @@ class EventLoop {
   LoopObserver* observer_;
   TimePoint time_;
   WaiterList ready_;
-  std::map<TimePoint, TimerBatch> timers_;  // ordered by deadline: begin() is due first
+  std::map<TimePoint, WaiterList> timers_;  // a batch per deadline; begin() is due first
   TaskPromiseBase* current_task_ = nullptr;
   bool running_ = false;  // inside run_once: it must not be entered again from a step
 };
@@ -113,7 +95,6 @@ class EventLoop {
 class TaskStart final : public Waiter, public Join {
  public:
   explicit TaskStart(EventLoop& loop) noexcept : loop_(&loop) {}
-  TaskStart(TaskStart&& other) noexcept : loop_(other.loop_) {}  // only before start()
   void start(TaskPromiseBase& promise, std::coroutine_handle<> coroutine, Join* join) {
     join_ = join;
     parent_ = loop_->current_task_;
@@ -135,13 +116,11 @@ class TaskStart final : public Waiter, public Join {
   TaskPromiseBase* parent_ = nullptr;  // the task that started this one
 };
 
-// The loop's two awaitables. Each is a Waiter that lives in the waiting frame (the compiler
-// keeps a co_await's awaiter there until it resumes), so RAII does the cancelling:
-// destroying a suspended task removes its timer, unregisters its fd. Shortcuts a real
-// runtime does not take: an fd is registered and unregistered at every wait (tokio
-// registers once, edge-triggered), one coroutine at a time may wait on an fd, and timers
-// sit in a std::map (a heap or a timer wheel is cheaper).
-
+// The loop's two awaitables. Each is a Waiter in the waiting frame (the compiler keeps a
+// co_await's awaiter there until it resumes), so RAII cancels: destroying a suspended task
+// removes its timer, unregisters its fd. Shortcuts a real runtime does not take: an fd is
+// registered at every wait (tokio registers once, edge-triggered), one coroutine at a time
+// may wait on an fd, and timers sit in a std::map (a heap or a timer wheel is cheaper).
 // [docs:stage4-sleep]
 // `co_await sleep(loop, 10ms)`, asyncio.sleep (zero or less: yield once, to the back of
 // the ready list). Stage 3 needed a Future and a callback per sleep; this is both.
@@ -158,15 +137,16 @@ class TimerWait : public Waiter {
   void await_resume() const noexcept {}
   void cancel() noexcept {  // removes the timer, or the wake-up it already caused
     unlink();
-    if (batch_ && batch_->waiters.empty()) loop_->timers_.erase(batch_->deadline);
-    batch_ = nullptr;
+    if (set_ && loop_->timers_.at(deadline_).empty()) loop_->timers_.erase(deadline_);
+    set_ = false;
   }
 
  private:
   friend class EventLoop;
   EventLoop* loop_;
   Duration delay_;
-  EventLoop::TimerBatch* batch_ = nullptr;  // while the timer is set
+  TimePoint deadline_;
+  bool set_ = false;  // in its batch, timers_[deadline_]
 };
 
 template <typename Rep, typename Period>
@@ -177,10 +157,9 @@ TimerWait sleep(EventLoop& loop, std::chrono::duration<Rep, Period> delay) {
 
 // [docs:stage4-fd-awaiter]
 // `co_await readable(loop, fd)` / `writable(loop, fd)`: until the Selector says the socket
-// is ready. Throws what the Selector throws (select: fd >= FD_SETSIZE), not suspending then.
-// The registration ends before the socket's owner closes it (the socket was opened first
-// and dies last). Stage 3's callback resolved a Future that woke the Task; this
-// registration points straight at the coroutine.
+// is ready (it throws if it refuses the fd: select's FD_SETSIZE). The registration ends
+// before the socket's owner closes it (opened first, it dies last). Stage 3's callback
+// resolved a Future that woke the Task; this registration points straight at the coroutine.
 class FdWait : public Waiter {
  public:
   FdWait(EventLoop& loop, int fd, std::uint32_t events) noexcept

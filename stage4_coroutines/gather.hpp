@@ -1,13 +1,12 @@
-// gather.hpp: `co_await gather(loop, std::move(tasks))`, asyncio.gather: run tasks at once,
-// wait for all, their results in order (a vector; nothing for Task<void>s; tasks of mixed
-// types: extras/gather_tuple.hpp). Each starts at the next turn as a task of its own, as
-// asyncio.gather wraps each in a Task. If some fail, gather still waits for all, then
-// rethrows the first failure in task order (asyncio lets the others run on unwatched).
-// Who owns what: gather's frame owns the tasks and the JoinAll; destroying the gather task
-// (wait_for timing out, say) destroys every task it started, with their timers and fds.
+// gather.hpp: `co_await gather(loop, std::move(tasks))`, asyncio.gather: run tasks at once
+// (each a task of its own), wait for all, their results in order (a vector; nothing for
+// Task<void>s; mixed types: extras/gather_tuple.hpp). If some fail, gather still waits for
+// all, then rethrows the first failure in task order (asyncio lets the others run on
+// unwatched). gather's frame owns the tasks: destroying it (wait_for timing out, say)
+// destroys every task it started, with their timers and fds.
 #pragma once
 
-#include <stdexcept>
+#include <deque>
 #include <type_traits>
 #include <vector>
 
@@ -19,10 +18,9 @@ namespace stage4 {
 // the loop, the last jumps straight into the awaiting coroutine.
 class JoinAll final : public Join {
  public:
-  JoinAll(EventLoop& loop, std::size_t count) : loop_(loop) { starts_.reserve(count); }
+  explicit JoinAll(EventLoop& loop) noexcept : loop_(loop) {}
   template <typename T>
   void add(Task<T>& task) {  // it starts at the next turn
-    if (starts_.size() == starts_.capacity()) throw std::logic_error("JoinAll: more than count");
     starts_.emplace_back(loop_).start(task.startable("gather"), task.handle(), this);
     ++remaining_;
   }
@@ -35,7 +33,7 @@ class JoinAll final : public Join {
 
  private:
   EventLoop& loop_;
-  std::vector<TaskStart> starts_;  // reserved once: a linked TaskStart must not move
+  std::deque<TaskStart> starts_;  // a deque: a linked TaskStart must not move
   std::size_t remaining_ = 0;
   std::coroutine_handle<> awaiting_;
 };
@@ -43,7 +41,7 @@ class JoinAll final : public Join {
 template <typename T>
 auto gather(EventLoop& loop, std::vector<Task<T>> tasks)
     -> Task<std::conditional_t<std::is_void_v<T>, void, std::vector<T>>> {
-  JoinAll all(loop, tasks.size());
+  JoinAll all(loop);
   for (Task<T>& task : tasks) all.add(task);
   co_await all;  // resumed by the last task to finish
   for (Task<T>& task : tasks) {

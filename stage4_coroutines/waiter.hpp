@@ -9,6 +9,7 @@
 #pragma once
 
 #include <coroutine>
+#include <cstddef>
 
 namespace stage4 {
 
@@ -47,18 +48,15 @@ class WaiterList {
     waiter.next = &head_;
     head_.prev = head_.prev->next = &waiter;
   }
+  std::size_t size() const noexcept {  // O(n): for a Semaphore's waiting(), say
+    std::size_t count = 0;
+    for (const Waiter* at = head_.next; at != &head_; at = at->next) ++count;
+    return count;
+  }
   Waiter* pop_front() noexcept {  // unlinked; nullptr when empty
     Waiter* first = empty() ? nullptr : head_.next;
     if (first) first->unlink();
     return first;
-  }
-  void splice(WaiterList& other) noexcept {  // all of `other` to our end, in O(1)
-    if (other.empty()) return;
-    other.head_.next->prev = head_.prev;
-    other.head_.prev->next = &head_;
-    head_.prev->next = other.head_.next;
-    head_.prev = other.head_.prev;
-    other.head_.prev = other.head_.next = &other.head_;
   }
 
  private:

@@ -24,6 +24,7 @@
 #include "stage4_coroutines/wait_for.hpp"
 #include "tests/exercises/check_support.hpp"
 #include "tests/exercises/show_vectors.hpp"
+#include "tests/stage4_coroutines/loop_probe.hpp"
 #include "tests/stage4_coroutines/virtual_time.hpp"
 #include "tests/support/server_thread.hpp"
 
@@ -94,9 +95,9 @@ struct Fixture {
     }
   }
   void check_loop_is_empty() const {
-    CHECK(loop.timer_count() == 0);
-    CHECK(!loop.has_ready());
-    CHECK(loop.fd_count() == 0);
+    CHECK(stage4::LoopProbe::timer_count(loop) == 0);
+    CHECK(!stage4::LoopProbe::has_ready(loop));
+    CHECK(stage4::LoopProbe::fd_count(loop) == 0);
   }
 };
 

@@ -23,6 +23,7 @@
 #include "stage4_coroutines/wait_for.hpp"
 #include "tests/exercises/check_support.hpp"
 #include "tests/exercises/show_vectors.hpp"
+#include "tests/stage4_coroutines/loop_probe.hpp"
 #include "tests/stage4_coroutines/virtual_time.hpp"
 #include "tests/support/server_thread.hpp"
 
@@ -39,9 +40,9 @@ struct Fixture {
 
   double seconds() const { return common::Seconds(clock.now() - start).count(); }
   void check_loop_is_empty() const {
-    CHECK(loop.timer_count() == 0);
-    CHECK(!loop.has_ready());
-    CHECK(loop.fd_count() == 0);
+    CHECK(stage4::LoopProbe::timer_count(loop) == 0);
+    CHECK(!stage4::LoopProbe::has_ready(loop));
+    CHECK(stage4::LoopProbe::fd_count(loop) == 0);
   }
 
   // Puts each item after `pause`, noting when each put was done.

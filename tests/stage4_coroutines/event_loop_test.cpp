@@ -22,6 +22,7 @@
 #include "stage4_coroutines/socket_ops.hpp"
 #include "stage4_coroutines/task.hpp"
 #include "tests/stage4_coroutines/helpers.hpp"
+#include "tests/stage4_coroutines/loop_probe.hpp"
 #include "tests/stage4_coroutines/virtual_time.hpp"
 #include "tests/support/timing.hpp"
 
@@ -93,7 +94,7 @@ TEST_CASE("sleeps end in deadline order, in virtual time") {
   CHECK(woke == std::vector<int>{10, 20, 30});
   CHECK(clock.now() - start == 30ms);  // the clock jumped from deadline to deadline
   CHECK(background.size() == 0);
-  CHECK(loop.timer_count() == 0);
+  CHECK(LoopProbe::timer_count(loop) == 0);
 }
 
 TEST_CASE("sleeps due at the same instant end in the order they started (one batch)") {
@@ -102,8 +103,8 @@ TEST_CASE("sleeps due at the same instant end in the order they started (one bat
   BackgroundTasks background(loop);  // after the loop: it dies first
   std::vector<int> woke;
   for (int id = 0; id < 5; ++id) background.create_task(note_after(loop, 10ms, id, woke));
-  loop.run_once(0ms);  // every task takes its first step and sets its timer
-  CHECK(loop.timer_count() == 1);  // one deadline: one batch
+  loop.run_once(0ms);                        // every task takes its first step and sets its timer
+  CHECK(LoopProbe::timer_count(loop) == 1);  // one deadline: one batch
   run_until_idle(loop, clock);
   CHECK(woke == std::vector<int>{0, 1, 2, 3, 4});
 }
@@ -218,7 +219,7 @@ TEST_CASE("background tasks still suspended at the end are destroyed exactly onc
     BackgroundTasks background(loop);  // after the loop: it dies first
     for (int i = 0; i < 3; ++i) background.create_task(sleep_forever(loop, Counted(tally)));
     loop.run_once(0ms);
-    CHECK(loop.timer_count() == 1);  // one deadline
+    CHECK(LoopProbe::timer_count(loop) == 1);  // one deadline
     CHECK(tally.alive() == 3);
   }
   CHECK(tally.alive() == 0);
@@ -235,7 +236,7 @@ TEST_CASE("readable(): a coroutine sleeps until its socket has data, then the fd
     BackgroundTasks background(loop);  // after the loop: it dies first
     background.create_task(write_later(loop, writer.get()));
     CHECK(loop.run_until_complete(read_one(loop, reader.get())) == "x");
-    CHECK(loop.fd_count() == 0);
+    CHECK(LoopProbe::fd_count(loop) == 0);
     stage4_test::run_until_idle(loop);
   }
 }
@@ -288,12 +289,12 @@ TEST_CASE("between steps the loop's current task is none: never a task already r
   std::vector<int> woke;
   background.create_task(note_after(loop, 1ms, 1, woke));
   loop.run_once(0ms);
-  CHECK(loop.current_task() == nullptr);  // the task is suspended, and not running
+  CHECK(LoopProbe::current_task(loop) == nullptr);  // the task is suspended, and not running
   clock.advance(1ms);
   loop.run_once(0ms);
   CHECK(woke == std::vector<int>{1});
-  CHECK(background.size() == 0);          // it ended and was released...
-  CHECK(loop.current_task() == nullptr);  // ...and the loop does not point at it
+  CHECK(background.size() == 0);                    // it ended and was released...
+  CHECK(LoopProbe::current_task(loop) == nullptr);  // ...and the loop does not point at it
 }
 
 TEST_CASE("run_once from inside a step is an error, not a frame destroyed while it runs") {

@@ -13,6 +13,7 @@
 #include "stage4_coroutines/gather.hpp"
 #include "stage4_coroutines/task.hpp"
 #include "tests/stage4_coroutines/helpers.hpp"
+#include "tests/stage4_coroutines/loop_probe.hpp"
 #include "tests/stage4_coroutines/virtual_time.hpp"
 
 using namespace stage4;
@@ -94,7 +95,7 @@ TEST_CASE("gather waits for every task, then rethrows the first failure in task 
                        "second failed", std::runtime_error);
   CHECK(finished == std::vector<int>{0, 3});  // the others ran to their end
   CHECK(clock.now() - start == 40ms);
-  CHECK(loop.timer_count() == 0);
+  CHECK(LoopProbe::timer_count(loop) == 0);
 }
 
 TEST_CASE("gather of nothing returns at once") {
@@ -117,6 +118,6 @@ TEST_CASE("gather of 10,000 tasks, each released exactly once") {
     CHECK(results.back() == 9'999);
   }
   CHECK(tally.alive() == 0);
-  CHECK(loop.timer_count() == 0);
-  CHECK(!loop.has_ready());
+  CHECK(LoopProbe::timer_count(loop) == 0);
+  CHECK(!LoopProbe::has_ready(loop));
 }

@@ -16,6 +16,7 @@
 #include "stage4_coroutines/event_loop.hpp"
 #include "stage4_coroutines/extras/background_tasks.hpp"
 #include "stage4_coroutines/task.hpp"
+#include "tests/stage4_coroutines/loop_probe.hpp"
 
 namespace stage4_test {
 
@@ -40,21 +41,22 @@ class VirtualClock {
 template <typename Done>
 void run_virtual(EventLoop& loop, VirtualClock& clock, Done done) {
   while (!done()) {
-    if (loop.idle())
+    if (stage4::LoopProbe::idle(loop))
       throw std::logic_error("run_virtual: nothing is ready, no timer, no fd: it would hang");
     loop.run_once(Duration::zero());
-    if (auto next = loop.next_timer(); next && !loop.has_ready() && *next > clock.now())
+    if (auto next = stage4::LoopProbe::next_timer(loop);
+        next && !stage4::LoopProbe::has_ready(loop) && *next > clock.now())
       clock.advance(*next - clock.now());
   }
 }
 
 inline void run_until_idle(EventLoop& loop, VirtualClock& clock) {
-  run_virtual(loop, clock, [&] { return loop.idle(); });
+  run_virtual(loop, clock, [&] { return stage4::LoopProbe::idle(loop); });
 }
 
 // In real time: turns `loop` until nothing is ready, no timer is set, no fd is watched.
 inline void run_until_idle(EventLoop& loop) {
-  while (!loop.idle()) loop.run_once();
+  while (!stage4::LoopProbe::idle(loop)) loop.run_once();
 }
 
 // EventLoop::run_until_complete in virtual time: the task runs as a background task.

@@ -16,6 +16,7 @@
 #include "stage4_coroutines/task.hpp"
 #include "stage4_coroutines/wait_for.hpp"
 #include "tests/stage4_coroutines/helpers.hpp"
+#include "tests/stage4_coroutines/loop_probe.hpp"
 #include "tests/stage4_coroutines/virtual_time.hpp"
 
 using namespace stage4;
@@ -65,8 +66,8 @@ TEST_CASE("wait_for: a task that finishes in time gives its value, and the timer
   CHECK(run_until_complete(loop, clock,
                            wait_for(loop, value_after(loop, 10ms, 7, Counted(tally)), 1s)) == 7);
   CHECK(clock.now() - start == 10ms);  // it did not wait for the timeout
-  CHECK(loop.timer_count() == 0);
-  CHECK(!loop.has_ready());
+  CHECK(LoopProbe::timer_count(loop) == 0);
+  CHECK(!LoopProbe::has_ready(loop));
   CHECK(tally.alive() == 0);
 }
 
@@ -75,7 +76,7 @@ TEST_CASE("wait_for: an exception in time is the task's, not a timeout") {
   EventLoop loop({.now = clock.function()});
   CHECK_THROWS_WITH_AS(run_until_complete(loop, clock, wait_for(loop, fail_after(loop, 1ms), 1s)),
                        "failed in time", std::runtime_error);
-  CHECK(loop.timer_count() == 0);
+  CHECK(LoopProbe::timer_count(loop) == 0);
 }
 
 TEST_CASE("wait_for: on timeout the task is destroyed, with its timers, and nothing is left") {
@@ -89,9 +90,9 @@ TEST_CASE("wait_for: on timeout the task is destroyed, with its timers, and noth
   CHECK(clock.now() - start == 300ms);
   CHECK(tally.constructed > 0);
   CHECK(tally.alive() == 0);
-  CHECK(loop.timer_count() == 0);
-  CHECK(!loop.has_ready());
-  CHECK(loop.fd_count() == 0);
+  CHECK(LoopProbe::timer_count(loop) == 0);
+  CHECK(!LoopProbe::has_ready(loop));
+  CHECK(LoopProbe::fd_count(loop) == 0);
 }
 
 TEST_CASE("wait_for: on timeout a task waiting on a socket is unregistered from the selector") {
@@ -105,9 +106,9 @@ TEST_CASE("wait_for: on timeout a task waiting on a socket is unregistered from 
     EventLoop loop({.selector = kind});
     CHECK(loop.run_until_complete(
               catch_timeout(loop, read_forever(loop, reader.get(), Counted(tally)), 20ms)) == -1);
-    CHECK(loop.fd_count() == 0);
-    CHECK(loop.timer_count() == 0);
-    CHECK(!loop.has_ready());
+    CHECK(LoopProbe::fd_count(loop) == 0);
+    CHECK(LoopProbe::timer_count(loop) == 0);
+    CHECK(!LoopProbe::has_ready(loop));
     CHECK(tally.alive() == 0);
   }
 }
@@ -123,7 +124,7 @@ TEST_CASE("wait_for: a timeout of zero still lets a task that needs no wait fini
                            catch_timeout(loop, value_after(loop, 1ms, 5, Counted(tally)), 0ms)) ==
         -1);
   CHECK(tally.alive() == 0);
-  CHECK(loop.timer_count() == 0);
+  CHECK(LoopProbe::timer_count(loop) == 0);
 }
 
 TEST_CASE("wait_for: a task and a timer due at the same instant, either may win, cleanly") {
@@ -139,8 +140,8 @@ TEST_CASE("wait_for: a task and a timer due at the same instant, either may win,
     CHECK(
         (results[static_cast<std::size_t>(i)] == i || results[static_cast<std::size_t>(i)] == -1));
   CHECK(tally.alive() == 0);
-  CHECK(loop.timer_count() == 0);
-  CHECK(!loop.has_ready());
+  CHECK(LoopProbe::timer_count(loop) == 0);
+  CHECK(!LoopProbe::has_ready(loop));
 }
 
 TEST_CASE("wait_for around gather: a timeout cancels every task gather started") {
@@ -154,6 +155,6 @@ TEST_CASE("wait_for around gather: a timeout cancels every task gather started")
       run_until_complete(loop, clock, wait_for(loop, gather(loop, std::move(tasks)), 45ms)),
       TimeoutError);
   CHECK(tally.alive() == 0);
-  CHECK(loop.timer_count() == 0);
-  CHECK(!loop.has_ready());
+  CHECK(LoopProbe::timer_count(loop) == 0);
+  CHECK(!LoopProbe::has_ready(loop));
 }

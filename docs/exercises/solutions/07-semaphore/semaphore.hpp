@@ -79,9 +79,7 @@ class Semaphore::Acquire {
     return true;
   }
   void await_suspend(std::coroutine_handle<> waiting) {
-    stage4::EventLoop& loop = semaphore_.loop_;
-    place_.handle = waiting;
-    place_.task = loop.current_task();
+    semaphore_.loop_.park(place_, waiting);  // what to resume, and in which task
     semaphore_.line_.push_back(place_);
   }
   void await_resume() noexcept { resumed_ = true; }

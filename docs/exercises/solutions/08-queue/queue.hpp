@@ -81,9 +81,8 @@ class Queue {
   void enter_line(stage4::WaiterList& line, Place& place, std::coroutine_handle<> waiting,
                   const char* what) {
     // --trace-loop's "await ... waits for queue get": the loop's observer, if it has one.
-    if (auto* observer = loop_.observer()) observer->suspended(loop_.current_task(), what);
-    place.handle = waiting;
-    place.task = loop_.current_task();
+    loop_.park(place, waiting);  // what to resume, and in which task
+    if (auto* observer = loop_.observer()) observer->suspended(place.task, what);
     line.push_back(place);
   }
 
