@@ -1,15 +1,13 @@
 // client.hpp: stage 4's client, as main.cpp and the tests call it.
 #pragma once
 
-#include <string>
-
 #include "common/client_options.hpp"
 #include "common/run_report.hpp"
 #include "stage4_coroutines/event_loop.hpp"
 
 namespace stage4 {
 
-struct Flags {                        // stage 4's own options (main.cpp)
+struct Flags {                        // stage 4's own options (extras/command_line.cpp)
   bool sequential = false;            // --sequential: await each request in turn
   double blocking_sleep_seconds = 0;  // --blocking-sleep S: block the thread S s first
   double sleep_seconds = 0;           // --sleep S: co_await sleep(S) first

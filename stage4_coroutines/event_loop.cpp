@@ -23,11 +23,8 @@ void EventLoop::run_until_done(TaskPromiseBase& promise, std::coroutine_handle<>
   TaskStart start(*this);
   start.start(promise, coroutine, nullptr);  // at its end, back to this loop
   while (!coroutine.done()) {
-    if (idle()) {
-      throw std::logic_error(
-          "run_until_complete: the task waits for what cannot happen "
-          "(nothing is ready, no timer is set, no fd is watched)");
-    }
+    if (idle())
+      throw std::logic_error("run_until_complete: the task waits for nothing that can happen");
     run_once();
   }
 }
@@ -76,9 +73,8 @@ void EventLoop::run_once(std::optional<Duration> max_wait) {
     timers_.erase(timers_.begin());
   }
 
-  // 3. Step each coroutine ready now: resume it until it suspends again. (Stage 3's
-  //    Task::step called next() on a generator; here resuming the handle is the step.)
-  //    What becomes ready meanwhile queues behind a marker: it waits for the next turn.
+  // 3. Step each coroutine ready now: resume it until it suspends again (stage 3's Task::step
+  //    called next()). What becomes ready meanwhile queues behind a marker: the next turn.
   Waiter end_of_turn;
   ready_.push_back(end_of_turn);
   for (Waiter* waiter; (waiter = ready_.pop_front()) != &end_of_turn;) {

@@ -1,17 +1,14 @@
 // event_loop.hpp: EventLoop, asyncio's event loop for C++20 coroutines (a ready list,
 // timers and a Selector, nothing else), and its two awaitables: sleep() and readable().
-// The loop does not own the coroutines it resumes: it links Waiters that live in their
-// frames (waiter.hpp). Tasks must not outlive their loop. Time: time() is read when
-// select() returns, and moves on after a step only once the clock is 1 ms past it (libuv
-// reads its clock once per turn); sleep(d) counts from it, so coroutines that sleep in one
-// turn share a deadline: one timer batch.
+// It does not own the coroutines it resumes: it links Waiters in their frames (waiter.hpp);
+// tasks must not outlive it. time() is read when select() returns and after a step that took
+// 1 ms or more (libuv reads its clock once per turn); sleep(d) counts from it, so coroutines
+// that sleep in one turn share a deadline: one timer batch.
 #pragma once
 
-#include <chrono>
 #include <functional>
 #include <map>
 #include <memory>
-#include <span>
 #include <string_view>
 
 #include "common/clock.hpp"
@@ -44,9 +41,8 @@ struct LoopOptions {
   LoopObserver* observer = nullptr;
 };
 
-class TimerWait;
+class TimerWait;  // the loop's awaitables, below
 class FdWait;
-
 class EventLoop {
  public:
   explicit EventLoop(LoopOptions options = {});
@@ -79,7 +75,6 @@ class EventLoop {
   void run_until_done(TaskPromiseBase& promise, std::coroutine_handle<> coroutine);
   void add_timer(TimerWait& timer, TimePoint deadline);  // for the awaitables below
   void watch(FdWait& wait);
-
   std::unique_ptr<common::Selector> selector_;
   std::function<TimePoint()> now_;
   LoopObserver* observer_;
@@ -116,11 +111,10 @@ class TaskStart final : public Waiter, public Join {
   TaskPromiseBase* parent_ = nullptr;  // the task that started this one
 };
 
-// The loop's two awaitables. Each is a Waiter in the waiting frame (the compiler keeps a
-// co_await's awaiter there until it resumes), so RAII cancels: destroying a suspended task
-// removes its timer, unregisters its fd. Shortcuts a real runtime does not take: an fd is
-// registered at every wait (tokio registers once, edge-triggered), one coroutine at a time
-// may wait on an fd, and timers sit in a std::map (a heap or a timer wheel is cheaper).
+// The loop's two awaitables. Each is a Waiter in the waiting frame, so RAII cancels:
+// destroying a suspended task removes its timer, unregisters its fd. Shortcuts a real
+// runtime does not take: an fd is registered at every wait (tokio registers once), one
+// coroutine at a time may wait on an fd, and timers sit in a std::map, not a timer wheel.
 // [docs:stage4-sleep]
 // `co_await sleep(loop, 10ms)`, asyncio.sleep (zero or less: yield once, to the back of
 // the ready list). Stage 3 needed a Future and a callback per sleep; this is both.
@@ -157,8 +151,7 @@ TimerWait sleep(EventLoop& loop, std::chrono::duration<Rep, Period> delay) {
 
 // [docs:stage4-fd-awaiter]
 // `co_await readable(loop, fd)` / `writable(loop, fd)`: until the Selector says the socket
-// is ready (it throws if it refuses the fd: select's FD_SETSIZE). The registration ends
-// before the socket's owner closes it (opened first, it dies last). Stage 3's callback
+// is ready (it throws if it refuses the fd: select's FD_SETSIZE). Stage 3's callback
 // resolved a Future that woke the Task; this registration points straight at the coroutine.
 class FdWait : public Waiter {
  public:

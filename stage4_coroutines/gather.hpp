@@ -44,12 +44,11 @@ auto gather(EventLoop& loop, std::vector<Task<T>> tasks)
   JoinAll all(loop);
   for (Task<T>& task : tasks) all.add(task);
   co_await all;  // resumed by the last task to finish
-  for (Task<T>& task : tasks) {
-    if (auto failure = task.handle().promise().exception) std::rethrow_exception(failure);
-  }
-  if constexpr (!std::is_void_v<T>) {
+  if constexpr (std::is_void_v<T>) {
+    for (Task<T>& task : tasks) task.result();  // rethrows the first failure, in task order
+  } else {
     std::vector<T> results;
-    for (Task<T>& task : tasks) results.push_back(task.result());
+    for (Task<T>& task : tasks) results.push_back(task.result());  // (or rethrows it)
     co_return results;
   }
 }

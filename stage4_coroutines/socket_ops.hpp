@@ -1,18 +1,14 @@
-// socket_ops.hpp: asyncio's loop.sock_connect(sock, address), sock_sendall(sock, data) and
-// a read_line over sock_recv(sock), as coroutines: each is a loop around one system call,
-// awaiting readable()/writable() only when the call would block. They throw SocketError.
-// `data` is taken by value: a coroutine copies its parameters into its frame, but not what
-// a reference refers to (the caller's string may be a temporary). The fd stays the caller's.
+// socket_ops.hpp: asyncio's loop.sock_connect, sock_sendall and a read_line over sock_recv,
+// as coroutines: each loops on one system call, awaiting readable()/writable() only when it
+// would block, and throws SocketError. `data` is taken by value: a coroutine copies its
+// parameters into its frame, not what a reference refers to. The fd stays the caller's.
 #pragma once
-
-#include <poll.h>
 
 #include <array>
 #include <string>
 
 #include "common/client_errors.hpp"
 #include "common/line_framer.hpp"
-#include "common/net.hpp"
 #include "stage4_coroutines/event_loop.hpp"
 
 namespace stage4 {
@@ -23,9 +19,7 @@ using common::client_errors::SocketError;
 inline Task<void> sock_connect(EventLoop& loop, int fd, const common::Address& address) {
   if (common::client_errors::start_connect(fd, address) == common::ConnectStatus::connected)
     co_return;
-  // Finished when fd turns writable. Look first (a zero-timeout poll never blocks): over
-  // loopback it usually is already, and this request sends now, not after all the others.
-  if (pollfd ready{fd, POLLOUT, 0}; ::poll(&ready, 1, 0) != 1) co_await writable(loop, fd);
+  co_await writable(loop, fd);  // in progress: it has ended when fd turns writable
   if (int error = common::connect_result(fd)) throw SocketError(SocketError::Step::connect, error);
 }
 

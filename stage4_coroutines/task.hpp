@@ -1,14 +1,11 @@
 // task.hpp: Task<T>, a coroutine that hands back a T (or an exception) to whoever awaits it.
-//
-// Stage 3's Task pumped a generator: next(), wait for the future it yielded, next() again.
-// Here a coroutine awaits what it waits for itself (the awaiter protocol), and a Task is
-// only the handle to its frame: Python's coroutine object, which becomes what asyncio calls
-// a Task once the loop runs it on its own (TaskStart in event_loop.hpp: gather, wait_for).
-// Who owns the frame: the Task, and only it. Move-only; its destructor destroys the frame,
-// never started, suspended (its locals go: sockets close, timers leave the loop) or done.
-// Symmetric transfer: when A awaits B, A's await_suspend returns B's handle and B runs; when
-// B ends, its final_suspend returns A's. Returning a handle lets the compiler *jump* rather
-// than call, so 100,000 nested awaits run in constant stack (GCC: CMakeLists.txt's flags).
+// Stage 3's Task pumped a generator; here a coroutine awaits what it waits for itself (the
+// awaiter protocol), and a Task is only the handle to its frame: Python's coroutine object.
+// It alone owns the frame: move-only, its destructor destroys the frame, never started,
+// suspended (its locals go: sockets close, timers leave the loop) or done. Symmetric
+// transfer: when A awaits B, A's await_suspend returns B's handle, and B's final_suspend
+// returns A's; the compiler *jumps* rather than calls, so 100,000 nested awaits run in
+// constant stack (GCC: CMakeLists.txt's flags).
 #pragma once
 
 #include <coroutine>

@@ -1,10 +1,8 @@
 // wait_for.hpp: `co_await wait_for(loop, std::move(task), 300ms)`, asyncio.wait_for: the
-// task's result, or TimeoutError once the timeout has passed, the task then cancelled. The
-// task runs as a task of its own, a timer beside it; whichever ends first resumes the
-// awaiting coroutine. Cancelling, in C++, is destroying the frame: its locals are destroyed
-// where it stopped (a socket closes), its awaiters leave the loop; no code of it runs again.
-// (asyncio throws CancelledError into the task, which may catch it.) Who owns what:
-// wait_for's frame owns the task (moved in), the timer and the TaskStart.
+// task's result, or TimeoutError once the timeout has passed, the task then cancelled. In
+// C++ that is destroying its frame where it stopped: its locals go (a socket closes), its
+// awaiters leave the loop; asyncio instead throws CancelledError into it, which may catch
+// it. wait_for's frame owns the task (moved in), the timer and the TaskStart.
 #pragma once
 
 #include "common/client_errors.hpp"

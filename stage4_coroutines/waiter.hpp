@@ -1,11 +1,8 @@
-// waiter.hpp: a suspended coroutine's place in the event loop.
-//
-// asyncio keeps a callback in a list; we keep a Waiter: the handle to resume, linked into
-// one of the loop's lists (the ready list, a timer batch) by two pointers inside the Waiter
-// itself, an "intrusive" list: linking allocates nothing, unlinking is O(1). A Waiter lives
-// inside an awaiter, so inside the waiting coroutine's frame; the loop only links it. It
-// unlinks itself when destroyed, so destroying a suspended frame leaves no dangling pointer
-// in the loop: that is how a cancelled task vanishes cleanly.
+// waiter.hpp: a suspended coroutine's place in the event loop. asyncio keeps a callback in
+// a list; we keep a Waiter, the handle to resume, linked into the loop's lists (the ready
+// list, a timer batch) by two pointers inside it: an intrusive list, linking allocates
+// nothing. It lives in an awaiter, so in the waiting frame, and unlinks itself when
+// destroyed: destroying a suspended frame leaves no dangling pointer in the loop.
 #pragma once
 
 #include <coroutine>
@@ -38,8 +35,7 @@ class WaiterList {
  public:
   WaiterList() noexcept { head_.prev = head_.next = &head_; }
   ~WaiterList() {
-    while (pop_front()) {
-    }
+    while (pop_front()) continue;  // no Waiter is left pointing at head_
   }
   bool empty() const noexcept { return head_.next == &head_; }
   void push_back(Waiter& waiter) noexcept {

@@ -7,7 +7,8 @@
 
 namespace stage4 {
 
-void add_stage4_options(CLI::App& app, Flags& flags, TraceOptions& trace) {
+void add_stage4_options(CLI::App& app, CommandLine& command_line) {
+  Flags& flags = command_line.flags;
   app.add_flag("--sequential", flags.sequential,
                "Await each request before the next (anti-pattern: N x delay)");
   auto* blocking = app.add_option("--blocking-sleep", flags.blocking_sleep_seconds,
@@ -18,8 +19,17 @@ void add_stage4_options(CLI::App& app, Flags& flags, TraceOptions& trace) {
                  "Each request first co_awaits sleep() this many seconds (the others run)")
       ->check(common::seconds_validator())
       ->excludes(blocking);
+  TraceOptions& trace = command_line.trace;
   app.add_flag("--debug", trace.debug, "Warn when a step runs over 100 ms without yielding");
   app.add_flag("--trace-loop", trace.trace, "One stderr line per step, wait, wake-up, select");
+}
+
+void run_with_flags(const common::ClientOptions& options, common::RunReport& report,
+                    CommandLine& command_line) {
+  LoopTrace observer(command_line.trace);
+  const TraceOptions& trace = command_line.trace;
+  if (trace.trace || trace.debug) command_line.flags.observer = &observer;
+  run(options, report, command_line.flags);
 }
 
 }  // namespace stage4

@@ -3,12 +3,21 @@
 #pragma once
 
 #include "common/cli_fwd.hpp"
-
 #include "stage4_coroutines/client.hpp"
 #include "stage4_coroutines/extras/loop_trace.hpp"
 
 namespace stage4 {
 
-void add_stage4_options(CLI::App& app, Flags& flags, TraceOptions& trace);
+struct CommandLine {
+  Flags flags;
+  TraceOptions trace;
+};
+
+void add_stage4_options(CLI::App& app, CommandLine& command_line);
+
+// stage4::run with what the flags ask for, a LoopTrace watching the loop if --trace-loop or
+// --debug is on.
+void run_with_flags(const common::ClientOptions& options, common::RunReport& report,
+                    CommandLine& command_line);
 
 }  // namespace stage4
