@@ -20,8 +20,8 @@ EventLoop::EventLoop(LoopOptions options)
       time_(now_()) {}
 
 void EventLoop::run_until_done(TaskPromiseBase& promise, std::coroutine_handle<> coroutine) {
-  TaskStart start(*this);
-  start.start(promise, coroutine, nullptr);  // at its end, back to this loop
+  TaskStart start;
+  start.start(*this, promise, coroutine, nullptr);  // at its end, back to this loop
   while (!coroutine.done()) {
     if (idle())
       throw std::logic_error("run_until_complete: the task waits for nothing that can happen");

@@ -89,8 +89,9 @@ class EventLoop {
 // step, and where its end is heard: by the observer, then by `join` (none: the loop).
 class TaskStart final : public Waiter, public Join {
  public:
-  explicit TaskStart(EventLoop& loop) noexcept : loop_(&loop) {}
-  void start(TaskPromiseBase& promise, std::coroutine_handle<> coroutine, Join* join) {
+  void start(EventLoop& loop, TaskPromiseBase& promise, std::coroutine_handle<> coroutine,
+             Join* join) {
+    loop_ = &loop;
     join_ = join;
     parent_ = loop_->current_task_;
     promise.join = this;
@@ -106,7 +107,7 @@ class TaskStart final : public Waiter, public Join {
     loop_->current_task_ = parent_;  // if `join` jumps back into it
     return join_ ? join_->task_done(promise) : std::noop_coroutine();
   }
-  EventLoop* loop_;
+  EventLoop* loop_ = nullptr;
   Join* join_ = nullptr;
   TaskPromiseBase* parent_ = nullptr;  // the task that started this one
 };

@@ -6,7 +6,6 @@
 // destroys every task it started, with their timers and fds.
 #pragma once
 
-#include <deque>
 #include <type_traits>
 #include <vector>
 
@@ -18,11 +17,10 @@ namespace stage4 {
 // the loop, the last jumps straight into the awaiting coroutine.
 class JoinAll final : public Join {
  public:
-  explicit JoinAll(EventLoop& loop) noexcept : loop_(loop) {}
+  JoinAll(EventLoop& loop, std::size_t count) : loop_(loop), starts_(count) {}
   template <typename T>
-  void add(Task<T>& task) {  // it starts at the next turn
-    starts_.emplace_back(loop_).start(task.startable("gather"), task.handle(), this);
-    ++remaining_;
+  void add(Task<T>& task) {  // it starts at the next turn; at most `count` of them
+    starts_.at(remaining_++).start(loop_, task.startable("gather"), task.handle(), this);
   }
   bool await_ready() const noexcept { return remaining_ == 0; }
   void await_suspend(std::coroutine_handle<> awaiting) noexcept { awaiting_ = awaiting; }
@@ -33,7 +31,7 @@ class JoinAll final : public Join {
 
  private:
   EventLoop& loop_;
-  std::deque<TaskStart> starts_;  // a deque: a linked TaskStart must not move
+  std::vector<TaskStart> starts_;  // made once: the loop links them, they must not move
   std::size_t remaining_ = 0;
   std::coroutine_handle<> awaiting_;
 };
@@ -41,7 +39,7 @@ class JoinAll final : public Join {
 template <typename T>
 auto gather(EventLoop& loop, std::vector<Task<T>> tasks)
     -> Task<std::conditional_t<std::is_void_v<T>, void, std::vector<T>>> {
-  JoinAll all(loop);
+  JoinAll all(loop, tasks.size());
   for (Task<T>& task : tasks) all.add(task);
   co_await all;  // resumed by the last task to finish
   if constexpr (std::is_void_v<T>) {

@@ -1,7 +1,7 @@
-// socket_ops.hpp: asyncio's loop.sock_connect, sock_sendall and a read_line over sock_recv,
-// as coroutines: each loops on one system call, awaiting readable()/writable() only when it
-// would block, and throws SocketError. `data` is taken by value: a coroutine copies its
-// parameters into its frame, not what a reference refers to. The fd stays the caller's.
+// socket_ops.hpp: asyncio's loop.sock_connect, sock_sendall and sock_recv (here a whole
+// line, without its '\n'), as coroutines: each loops on one system call, awaiting readable()
+// or writable() only when it would block, and throws SocketError. `data` is taken by value:
+// a coroutine copies its parameters into its frame, not what a reference refers to.
 #pragma once
 
 #include <array>
@@ -33,7 +33,7 @@ inline Task<void> sock_sendall(EventLoop& loop, int fd, std::string data) {
 }
 
 // [docs:stage4-sock-read-line]
-inline Task<std::string> sock_read_line(EventLoop& loop, int fd) {  // without '\n' (nor '\r')
+inline Task<std::string> sock_read_line(EventLoop& loop, int fd) {
   common::LineFramer framer(common::client_errors::max_response_bytes);
   std::array<char, 512> buffer;  // in the frame, like every local: keep it small
   for (;;) {

@@ -17,8 +17,8 @@ using common::client_errors::TimeoutError;  // asyncio.TimeoutError: "timed out 
 class Race final : public Join {
  public:
   Race(EventLoop& loop, TaskPromiseBase& task, std::coroutine_handle<> frame, Duration timeout)
-      : timer_(loop, timeout), start_(loop) {
-    start_.start(task, frame, this);
+      : timer_(loop, timeout) {
+    start_.start(loop, task, frame, this);
   }
   bool await_ready() const noexcept { return false; }
   void await_suspend(std::coroutine_handle<> awaiting) {

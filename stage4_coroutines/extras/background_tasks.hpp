@@ -32,13 +32,13 @@ class BackgroundTasks {
     Entry& entry = tasks_.emplace_back(*this);
     entry.place = std::prev(tasks_.end());
     entry.task = std::move(task);
-    entry.start.start(promise, entry.task.handle(), &entry);
+    entry.start.start(loop_, promise, entry.task.handle(), &entry);
   }
   std::size_t size() const noexcept { return tasks_.size() - (ended_ ? 1 : 0); }  // unfinished
 
  private:
   struct Entry final : Join {
-    explicit Entry(BackgroundTasks& owner) : tasks(owner), start(owner.loop_) {}
+    explicit Entry(BackgroundTasks& owner) : tasks(owner) {}
     // Called inside the task's final suspend, where its frame must not be destroyed yet: it
     // is at the next end, or create_task. By then this one's final suspend has returned.
     std::coroutine_handle<> task_done(TaskPromiseBase& promise) noexcept override {

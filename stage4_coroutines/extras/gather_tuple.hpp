@@ -32,7 +32,7 @@ Result<T> take(Task<T>& task) {
 
 template <typename... T>
 Task<std::tuple<detail::Result<T>...>> gather(EventLoop& loop, Task<T>... tasks) {
-  JoinAll all(loop);
+  JoinAll all(loop, sizeof...(T));
   (all.add(tasks), ...);
   co_await all;
 
