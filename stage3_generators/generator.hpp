@@ -14,9 +14,6 @@
 #include <utility>
 
 namespace stage3 {
-template <typename Yield, typename Return = void>
-class Generator;
-
 // [docs:stage3-generator-resume]
 // What every frame has, whatever it returns, so that frames can delegate to each other.
 template <typename Yield>
@@ -56,13 +53,7 @@ struct ReturnSlot<void> {
   void take() noexcept {}
 };
 
-// PEP 380's `r = yield from sub` is `R r = co_yield yield_from(sub);`.
-template <typename Yield, typename Return>
-Generator<Yield, Return>&& yield_from(Generator<Yield, Return>&& sub) {
-  return std::move(sub);
-}
-
-template <typename Yield, typename Return>
+template <typename Yield, typename Return = void>
 class [[nodiscard]] Generator {
  public:
   // [docs:stage3-promise-type]
@@ -84,17 +75,15 @@ class [[nodiscard]] Generator {
       return {};
     }
     // co_yield yield_from(sub): `sub` runs in our place. The awaiter, in our frame, owns it
-    // (destroying us destroys it) and gives its result (or rethrows).
+    // (destroying us destroys it); it suspends like a yield, then gives sub's result or rethrows.
     template <typename SubReturn>
     auto yield_value(Generator<Yield, SubReturn> sub) {
-      struct Delegation {
+      struct Delegation : std::suspend_always {
         Generator<Yield, SubReturn> sub;
-        bool await_ready() const noexcept { return false; }
-        void await_suspend(std::coroutine_handle<>) const noexcept {}
         SubReturn await_resume() { return sub.result(); }
       };
       this->delegate = &sub.handle_.promise();
-      return Delegation{std::move(sub)};
+      return Delegation{{}, std::move(sub)};
     }
   };
   // [/docs]
@@ -129,4 +118,10 @@ class [[nodiscard]] Generator {
   explicit Generator(std::coroutine_handle<promise_type> handle) : handle_(handle) {}
   std::coroutine_handle<promise_type> handle_;
 };
+
+// PEP 380's `r = yield from sub` is `R r = co_yield yield_from(sub);`.
+template <typename Yield, typename Return>
+Generator<Yield, Return>&& yield_from(Generator<Yield, Return>&& sub) {
+  return std::move(sub);
+}
 }  // namespace stage3
