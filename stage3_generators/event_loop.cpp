@@ -16,13 +16,12 @@ void EventLoop::run_once() {
   const auto zero = std::chrono::nanoseconds::zero();
   std::optional<std::chrono::nanoseconds> timeout;  // none: as long as it takes
   const common::TimePoint before = now_();
-  if (ready_.empty() && timers_.empty() && selector_->size() == 0) {
-    throw std::logic_error("event loop: nothing is ready, timed or watched: it would hang");
-  }
   if (!ready_.empty())
     timeout = zero;
   else if (!timers_.empty())
     timeout = std::max(timers_.begin()->first - before, common::Clock::duration::zero());
+  else if (selector_->size() == 0)
+    throw std::logic_error("event loop: nothing is ready, timed or watched: it would hang");
   std::span<const common::SelectorEvent> events;
   if (selector_->size() > 0 || timeout != zero) events = selector_->select(timeout);
   running_ = true;
@@ -30,20 +29,17 @@ void EventLoop::run_once() {
   if (observer_ && (!events.empty() || timeout != zero))
     observer_->selected(time_ - before, events);
   for (const common::SelectorEvent& event : events) {
-    auto found = when_ready_.find(event.fd);
-    if (found == when_ready_.end()) continue;  // cancelled meanwhile
-    // One shot: forget the fd before calling back, so the callback may wait on it again.
-    Callback callback = std::move(found->second);
-    when_ready_.erase(found);
+    // One shot: take the callback out before calling it, so it may wait on the fd again.
+    auto entry = when_ready_.extract(event.fd);
+    if (entry.empty()) continue;  // cancelled meanwhile
     selector_->unregister(event.fd);
-    callback();
+    entry.mapped()();
   }
   // 2. Resolve the timers that are due. Taken out first: a timer that a callback sets
   // (call_later(0)) is due in the next turn, not in this one.
   decltype(timers_) due;
-  while (!timers_.empty() && timers_.begin()->first <= time_) {
+  while (!timers_.empty() && timers_.begin()->first <= time_)
     due.insert(timers_.extract(timers_.begin()));
-  }
   for (auto& [deadline, futures] : due) {
     for (auto& future : futures) {
       if (!future->done()) future->set_result();  // its callbacks run now
