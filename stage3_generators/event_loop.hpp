@@ -97,7 +97,7 @@ class EventLoop {
   std::map<common::TimePoint, std::vector<std::shared_ptr<Future<void>>>> timers_;
   std::deque<std::shared_ptr<TaskBase>> ready_;  // to step, in order
   std::list<std::shared_ptr<TaskBase>> tasks_;   // the unfinished ones
-  std::size_t tasks_created_ = 0;
+  std::size_t unnamed_tasks_ = 0;                // numbers "Task-N", as asyncio does
   LoopObserver* observer_ = nullptr;
 };
 

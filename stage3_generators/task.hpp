@@ -16,8 +16,7 @@ class Task final : public Future<T>, public TaskBase, public std::enable_shared_
   const std::string& name() const noexcept { return name_; }  // "request 7", or "Task-3"
 
   // asyncio's task.cancel(), the C++ way: the frame is destroyed where it stopped (its
-  // locals' destructors close its socket) and none of its code runs again. (asyncio throws
-  // CancelledError into the coroutine instead, which may catch it.)
+  // locals' destructors close its socket), and none of its code runs again.
   void cancel() override {
     if (this->done()) return;
     generator_ = {};
@@ -48,15 +47,14 @@ class Task final : public Future<T>, public TaskBase, public std::enable_shared_
       } else {
         this->set_result(generator_.result());
       }
-      loop_.trace("return", name_, " is done");
     } catch (...) {  // the generator threw: the task holds the exception
-      loop_.trace("return", name_, " failed");
       this->set_exception(std::current_exception());
     }
+    loop_.trace("return", name_, this->failed() ? " failed" : " is done");
     loop_.release(this);
   }
   // Not a step at once: a future resolved inside an I/O callback must not run a generator
-  // there. The task steps in the loop's next turn.
+  // there. The task joins the loop's ready queue instead.
   void wake_up() {
     if (this->done()) return;  // cancelled while it waited
     loop_.trace("resolved", generator_.yielded()->name(), " -> ", name_, " is ready");
@@ -72,8 +70,7 @@ class Task final : public Future<T>, public TaskBase, public std::enable_shared_
 template <typename T>
 std::shared_ptr<Task<T>> EventLoop::create_task(Generator<FuturePtr, T> generator,
                                                 std::string name) {
-  if (name.empty()) name = "Task-" + std::to_string(tasks_created_ + 1);  // as asyncio does
-  ++tasks_created_;
+  if (name.empty()) name = "Task-" + std::to_string(++unnamed_tasks_);
   auto task = std::make_shared<Task<T>>(*this, std::move(generator), std::move(name));
   task->place_ = tasks_.insert(tasks_.end(), task);
   schedule(task);
