@@ -19,8 +19,7 @@ namespace stage3 {
 template <typename T>
 class Task;
 
-// What --trace-loop sees (extras/trace.hpp writes it): the loop and Task say when
-// something happened, the observer words it.
+// What --trace-loop sees: the loop and Task say what happened, extras/trace.hpp words it.
 class LoopObserver {
  public:
   virtual void line(std::string_view event, const std::string& detail) = 0;
@@ -60,8 +59,7 @@ class EventLoop {
   bool has_ready() const noexcept { return !ready_.empty(); }
   std::size_t task_count() const noexcept { return tasks_.size(); }
 
-  // Inside a turn, time() is read once, after select() (as libuv does): tasks woken
-  // together that sleep again share a deadline.
+  // Read once a turn, after select(), as libuv does: tasks woken together share deadlines.
   common::TimePoint time() const { return running_ ? time_ : now_(); }
   void call_later(double seconds, Callback callback);
   std::optional<common::TimePoint> next_timer() const {
@@ -92,8 +90,7 @@ class EventLoop {
   common::TimePoint time_;                        // time() inside a turn
   bool running_ = false;                          // run_once() is not reentrant
   std::unordered_map<int, Callback> when_ready_;  // I/O callbacks by fd
-  // The futures due at each deadline, in the order set. (asyncio keeps a heap, and takes a
-  // cancelled timer out; ours fires unheard.)
+  // Futures due at each deadline, in order. (asyncio drops cancelled timers; ours fire unheard.)
   std::map<common::TimePoint, std::vector<std::shared_ptr<Future<void>>>> timers_;
   std::deque<std::shared_ptr<TaskBase>> ready_;  // to step, in order
   std::list<std::shared_ptr<TaskBase>> tasks_;   // the unfinished ones

@@ -10,7 +10,6 @@
 #include <vector>
 
 namespace stage3 {
-// [docs:stage3-future]
 // What every future has, whatever its result type: what a Task and the loop use.
 class FutureBase {
  public:
@@ -21,7 +20,6 @@ class FutureBase {
   bool failed() const noexcept { return exception_ != nullptr; }
   std::exception_ptr exception() const noexcept { return exception_; }
   const char* name() const noexcept { return name_; }  // "connect", "sleep": for the trace
-  // Python passes the future to each callback; here a callback captures what it needs.
   void add_done_callback(Callback callback) {
     if (done_) return callback();  // already done: no need to wait
     callbacks_.push_back(std::move(callback));
@@ -33,14 +31,12 @@ class FutureBase {
   }
 
  protected:
-  // The callbacks run in the order they were added, moved out first: one may add another
-  // (it runs at once), and what they captured goes once they have run. noexcept: a
-  // callback that throws is a bug nobody could catch; the program stops right there.
+  // The callbacks run in order, moved out first: one may add another (it runs at once).
+  // noexcept: a callback that throws is a bug nobody could catch; the program stops there.
   void mark_done() noexcept {
     done_ = true;
     for (Callback& callback : std::exchange(callbacks_, {})) callback();
   }
-  // [/docs]
   ~FutureBase() = default;  // destroyed as the Future<T> (or Task<T>) it is part of
   void check_not_done() const {
     if (done_) throw std::logic_error(std::string(name_) + " future is already done");

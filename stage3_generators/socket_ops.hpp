@@ -1,15 +1,12 @@
-// socket_ops.hpp: Python 3.4 asyncio's loop.sock_connect(sock, address), sock_sendall(sock,
-// data) and sock_recv(sock), each a future, and sock_read_line(sock), a generator on top.
-// They fail with a SocketError (step, errno): the client words it with the address.
+// socket_ops.hpp: asyncio 3.4's loop.sock_connect, sock_sendall and sock_recv, each a future,
+// and sock_read_line, a generator on top. They fail with a SocketError (step, errno).
 #pragma once
 #include "common/net.hpp"
 #include "stage3_generators/event_loop.hpp"
 
 namespace stage3 {
-// A non-blocking TCP socket the loop may watch. A closed fd's number is reused at once, and
-// a callback left in the loop would fire for the next socket to get it: so the destructor
-// makes the loop forget the fd, then closes it. Owned by the frame of the generator that
-// made it, it goes when the frame does: ended, or cancelled.
+// A non-blocking TCP socket the loop may watch. Owned by the frame that made it, it goes
+// when the frame does (ended, or cancelled): the loop forgets the fd, then it is closed.
 class Socket {
  public:
   explicit Socket(EventLoop& loop) : loop_(loop), fd_(common::make_tcp_socket()) {}

@@ -1,7 +1,6 @@
-// task.hpp: Task<T>, the article's Task: it drives one generator, stepping it again each
-// time a future it yielded is done; a Future of what it returns (or throws), as in asyncio.
-// It owns its generator, so the frame and the frame's socket. The loop owns each
-// unfinished task; create_task's caller may keep it (and its finished frame) longer.
+// task.hpp: Task<T>, the article's Task: it steps one generator each time a future it yielded
+// is done, and is a Future of what it returns (or throws). It owns the generator, so the
+// frame; the loop owns each unfinished task, create_task's caller may keep it longer.
 #pragma once
 #include <type_traits>
 
@@ -14,9 +13,7 @@ class Task final : public Future<T>, public TaskBase, public std::enable_shared_
   Task(EventLoop& loop, Generator<FuturePtr, T> generator, std::string name)
       : Future<T>("task"), loop_(loop), generator_(std::move(generator)), name_(std::move(name)) {}
   const std::string& name() const noexcept { return name_; }  // "request 7", or "Task-3"
-
-  // asyncio's task.cancel(), the C++ way: the frame is destroyed where it stopped (its
-  // locals' destructors close its socket), and none of its code runs again.
+  // asyncio's task.cancel(), the C++ way: the frame is destroyed where it stopped.
   void cancel() override {
     if (this->done()) return;
     generator_ = {};
@@ -37,8 +34,7 @@ class Task final : public Future<T>, public TaskBase, public std::enable_shared_
         if (!future) throw std::logic_error(name_ + " yielded no future");
         loop_.trace("yield", name_, " waits for ", future->name());
         // Python: `result.add_done_callback(self._wakeup)`. The callback holds the task, as
-        // the bound method does: cancelled, a task is no longer the loop's, but a timer
-        // holding the future it waited for still fires.
+        // the bound method does: the loop lets a cancelled task go, but its timer still fires.
         return future->add_done_callback([task = this->shared_from_this()] { task->wake_up(); });
       }
       if constexpr (std::is_void_v<T>) {
@@ -53,8 +49,7 @@ class Task final : public Future<T>, public TaskBase, public std::enable_shared_
     loop_.trace("return", name_, this->failed() ? " failed" : " is done");
     loop_.release(this);
   }
-  // Not a step at once: a future resolved inside an I/O callback must not run a generator
-  // there. The task joins the loop's ready queue instead.
+  // Not a step at once, inside whatever resolved the future: the task joins the ready queue.
   void wake_up() {
     if (this->done()) return;  // cancelled while it waited
     loop_.trace("resolved", generator_.yielded()->name(), " -> ", name_, " is ready");

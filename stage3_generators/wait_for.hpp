@@ -1,14 +1,12 @@
-// wait_for.hpp: wait_for(loop, task, seconds), Python 3.4's asyncio.wait_for: a future of
-// the task's result, or failed with TimeoutError once `seconds` have passed, the task then
-// cancelled (its frame destroyed: its socket closes). A generator given runs as a task.
+// wait_for.hpp: asyncio.wait_for(task or generator, seconds): a future of the task's result,
+// or TimeoutError once `seconds` have passed, the task then cancelled.
 #pragma once
 #include "common/client_errors.hpp"
 #include "stage3_generators/task.hpp"
 
 namespace stage3 {
 // asyncio.TimeoutError, in the clients' words: "timed out after 0.3 s".
-class TimeoutError : public std::runtime_error {
- public:
+struct TimeoutError : std::runtime_error {
   explicit TimeoutError(double seconds)
       : std::runtime_error(common::client_errors::timed_out(seconds)) {}
 };
