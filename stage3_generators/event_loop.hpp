@@ -22,12 +22,10 @@ class Task;
 // What --trace-loop sees: the loop and Task say what happened, extras/trace.hpp words it.
 class LoopObserver {
  public:
+  virtual ~LoopObserver() = default;
   virtual void line(std::string_view event, const std::string& detail) = 0;
   virtual void selected(common::Clock::duration waited,
                         std::span<const common::SelectorEvent> events) = 0;
-
- protected:
-  ~LoopObserver() = default;
 };
 
 // What the loop knows of a task, whatever its generator returns (task.hpp).
@@ -45,8 +43,11 @@ class EventLoop {
   using Now = std::function<common::TimePoint()>;  // tests pass a clock they move by hand
 
   explicit EventLoop(common::SelectorKind selector = common::default_selector_kind(),
-                     Now now = common::Clock::now);
-  ~EventLoop();  // cancels the unfinished tasks first: their frames close their sockets
+                     Now now = common::Clock::now)
+      : selector_(common::make_selector(selector)), now_(std::move(now)) {}
+  ~EventLoop() {  // cancels the unfinished tasks first: their frames close their sockets
+    while (!tasks_.empty()) std::shared_ptr<TaskBase>(tasks_.front())->cancel();  // it lets go
+  }
 
   template <typename T>  // (task.hpp)
   std::shared_ptr<Task<T>> create_task(Generator<FuturePtr, T> generator, std::string name = {});
@@ -61,15 +62,22 @@ class EventLoop {
 
   // Read once a turn, after select(), as libuv does: tasks woken together share deadlines.
   common::TimePoint time() const { return running_ ? time_ : now_(); }
-  void call_later(double seconds, Callback callback);
+  void call_later(double seconds, Callback callback) {
+    sleep(*this, seconds)->add_done_callback(std::move(callback));
+  }
   std::optional<common::TimePoint> next_timer() const {
     return timers_.empty() ? std::nullopt : std::optional(timers_.begin()->first);
   }
 
-  // Calls `callback` once, when fd is ready for common::EVENT_READ or EVENT_WRITE. An fd's
-  // number is reused as soon as it is closed: cancel_when_ready(fd) before closing it.
-  void call_when_ready(int fd, std::uint32_t events, Callback callback);
-  void cancel_when_ready(int fd);
+  // Calls `callback` once, when fd is ready for EVENT_READ or EVENT_WRITE. A closed fd's
+  // number is soon another socket's: cancel_when_ready(fd) before closing it.
+  void call_when_ready(int fd, std::uint32_t events, Callback callback) {
+    selector_->register_fd(fd, events, nullptr);  // throws first (select: fd >= FD_SETSIZE)
+    when_ready_[fd] = std::move(callback);
+  }
+  void cancel_when_ready(int fd) {
+    if (when_ready_.erase(fd) > 0) selector_->unregister(fd);
+  }
 
   // --trace-loop: a line per step, yield, resolved future and wake-up, built only if traced.
   void trace_to(LoopObserver* observer) { observer_ = observer; }

@@ -3,9 +3,9 @@
 //     for (int i = 1; i <= n; ++i) co_yield i;     //     for i in range(1, n + 1): yield i
 //     co_return "done";                            //     return "done"
 //   }
-// Nothing runs until next(); then next() is true twice (yielded() is 1, then 2), then false
+// Nothing runs until next(): true at each co_yield (yielded() is 1, then 2), then false
 // (result() is "done"). The Generator alone owns the frame: it destroys it, finished or
-// suspended at a co_yield (its locals' destructors run then, as at Python's gen.close()).
+// suspended (its locals' destructors run then, as at Python's gen.close()).
 #pragma once
 #include <coroutine>
 #include <exception>
@@ -23,8 +23,8 @@ struct PromiseBase {
   const Yield* yielded = nullptr;   // the value of the last co_yield
   std::exception_ptr exception;     // what escaped the body
 
-  // Runs until a value is yielded (true) or the body has ended (false). Delegation is this
-  // loop, as in CPython: a sub-generator runs in our place until it has returned.
+  // Runs to the next value (true) or the end (false); a sub-generator runs in our place
+  // until it has returned: delegation is this loop, as in CPython.
   bool resume() {
     for (;;) {
       if (delegate && delegate->resume()) {
@@ -40,9 +40,8 @@ struct PromiseBase {
 };
 // [/docs]
 
-// Where co_return puts its value: Python's StopIteration.value.
 template <typename Return>
-struct ReturnSlot {
+struct ReturnSlot {  // where co_return puts its value: Python's StopIteration.value
   std::optional<Return> returned;
   void return_value(Return value) { returned = std::move(value); }
   Return take() { return std::move(*returned); }
