@@ -1,15 +1,12 @@
 // stage3_generators/client.cpp -- Stage 3: one linear generator per request.
 //
-// Stage 2 made a request an object: a method per step, a state_ to pick the next. Here
-// make_tcp_request says "connect, send, read" in that order and yields a future wherever
-// it must wait; its locals wait in its frame, C++20's (co_yield, a promise_type). What we
-// write by hand is Python 3.4's protocol (@asyncio.coroutine, `yield from`): Generator,
+// Stage 2's request was an object with a state_; here make_tcp_request says "connect, send,
+// read" in order and yields a future wherever it waits, its locals kept in a C++20 frame.
+// Written by hand: Python 3.4's protocol (@asyncio.coroutine, `yield from`): Generator,
 // Future, Task, EventLoop, socket_ops.
-//
-// What still hurts: each wait is two statements (yield a future, read it), untyped, and
-// costs a heap Future and a callback; `yield from` passes each resume down the chain of
-// generators. Stage 4 (stage4_coroutines), PEP 492's native awaitables: `co_await` gives
-// the value, typed, with no heap future per wait, and symmetric transfer replaces the chain.
+// What still hurts: each wait is an untyped heap future, yielded then read, and `yield from`
+// passes each resume down a chain of frames. Stage 4's co_await (PEP 492) gives the value,
+// typed, with no heap future, and jumps into a coroutine and back by symmetric transfer.
 #include "stage3_generators/client.hpp"
 
 #include "common/protocol.hpp"

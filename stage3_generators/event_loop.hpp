@@ -1,6 +1,5 @@
-// event_loop.hpp: EventLoop, the article's loop. It owns the tasks (those ready to step and
-// every unfinished one), the timers, the I/O callbacks and the Selector that says which
-// sockets are ready. Callbacks must not throw: nobody could catch it.
+// event_loop.hpp: EventLoop, the article's loop. It owns the unfinished tasks, the timers,
+// the I/O callbacks and the Selector. Callbacks must not throw: nobody could catch it.
 #pragma once
 #include <deque>
 #include <list>
@@ -28,8 +27,7 @@ class LoopObserver {
                         std::span<const common::SelectorEvent> events) = 0;
 };
 
-// What the loop knows of a task, whatever its generator returns (task.hpp).
-class TaskBase {
+class TaskBase {  // what the loop knows of a task, whatever its generator returns (task.hpp)
  public:
   virtual ~TaskBase() = default;
   virtual void step() = 0;
@@ -49,8 +47,14 @@ class EventLoop {
     while (!tasks_.empty()) std::shared_ptr<TaskBase>(tasks_.front())->cancel();  // it lets go
   }
 
-  template <typename T>  // (task.hpp)
-  std::shared_ptr<Task<T>> create_task(Generator<FuturePtr, T> generator, std::string name = {});
+  template <typename T>  // (Task<T> is task.hpp's)
+  std::shared_ptr<Task<T>> create_task(Generator<FuturePtr, T> generator, std::string name = {}) {
+    if (name.empty()) name = "Task-" + std::to_string(++unnamed_tasks_);
+    auto task = std::make_shared<Task<T>>(*this, std::move(generator), std::move(name));
+    task->place_ = tasks_.insert(tasks_.end(), task);
+    schedule(task);
+    return task;
+  }
   template <typename F>
   auto run_until_complete(const std::shared_ptr<F>& future) {
     while (!future->done()) run_once();
@@ -69,8 +73,7 @@ class EventLoop {
     return timers_.empty() ? std::nullopt : std::optional(timers_.begin()->first);
   }
 
-  // Calls `callback` once, when fd is ready for EVENT_READ or EVENT_WRITE. A closed fd's
-  // number is soon another socket's: cancel_when_ready(fd) before closing it.
+  // Calls back once, when fd is ready; cancel before closing fd: its number is soon reused.
   void call_when_ready(int fd, std::uint32_t events, Callback callback) {
     selector_->register_fd(fd, events, nullptr);  // throws first (select: fd >= FD_SETSIZE)
     when_ready_[fd] = std::move(callback);

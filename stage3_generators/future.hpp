@@ -10,8 +10,7 @@
 #include <vector>
 
 namespace stage3 {
-// What every future has, whatever its result type: what a Task and the loop use.
-class FutureBase {
+class FutureBase {  // what every future has, whatever it holds: what Task and the loop use
  public:
   using Callback = std::function<void()>;
   explicit FutureBase(const char* name = "future") noexcept : name_(name) {}
@@ -31,8 +30,8 @@ class FutureBase {
   }
 
  protected:
-  // The callbacks run in order, moved out first: one may add another (it runs at once).
-  // noexcept: a callback that throws is a bug nobody could catch; the program stops there.
+  // Callbacks run in order, moved out first (one may add another). noexcept: a callback that
+  // throws is a bug nobody could catch; the program stops there.
   void mark_done() noexcept {
     done_ = true;
     for (Callback& callback : std::exchange(callbacks_, {})) callback();
@@ -82,6 +81,5 @@ class Future<void> : public FutureBase {
   void result() const { check_result(); }
 };
 
-// What a Task's generator yields, whatever the future holds: one type for every co_yield.
-using FuturePtr = std::shared_ptr<FutureBase>;
+using FuturePtr = std::shared_ptr<FutureBase>;  // what generators yield: one type, any future
 }  // namespace stage3

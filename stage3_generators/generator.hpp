@@ -56,8 +56,7 @@ template <typename Yield, typename Return = void>
 class [[nodiscard]] Generator {
  public:
   // [docs:stage3-promise-type]
-  // The compiler finds the coroutine's promise here: calling a function that returns a
-  // Generator allocates a frame holding a promise_type and the function's locals.
+  // The compiler's hook: calling the function allocates a frame holding this and the locals.
   struct promise_type : PromiseBase<Yield>, ReturnSlot<Return> {
     Generator get_return_object() {
       auto handle = std::coroutine_handle<promise_type>::from_promise(*this);

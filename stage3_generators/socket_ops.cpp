@@ -1,5 +1,4 @@
-// socket_ops.cpp: each operation tries its system call and, when it would block, tries
-// again once the loop says the socket is ready, as asyncio 3.4's do.
+// socket_ops.cpp: each tries its system call, then again once the fd is ready (asyncio 3.4's way).
 #include "stage3_generators/socket_ops.hpp"
 
 #include <array>

@@ -23,8 +23,7 @@ class Task final : public Future<T>, public TaskBase, public std::enable_shared_
 
  private:
   // [docs:stage3-task-step]
-  // One step: resume the generator until it yields a future (then wait for that future)
-  // or returns (then hold its result). Python: `result = coro.send(None)`.
+  // One step, Python's `result = coro.send(None)`: to the next future, or to the end.
   void step() override {
     if (this->done()) return;  // cancelled after it was woken
     loop_.trace("step", name_);
@@ -61,14 +60,4 @@ class Task final : public Future<T>, public TaskBase, public std::enable_shared_
   Generator<FuturePtr, T> generator_;
   std::string name_;
 };
-
-template <typename T>
-std::shared_ptr<Task<T>> EventLoop::create_task(Generator<FuturePtr, T> generator,
-                                                std::string name) {
-  if (name.empty()) name = "Task-" + std::to_string(++unnamed_tasks_);
-  auto task = std::make_shared<Task<T>>(*this, std::move(generator), std::move(name));
-  task->place_ = tasks_.insert(tasks_.end(), task);
-  schedule(task);
-  return task;
-}
 }  // namespace stage3
