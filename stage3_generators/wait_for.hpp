@@ -1,5 +1,5 @@
-// wait_for.hpp: asyncio.wait_for(task or generator, seconds): a future of the task's result,
-// or TimeoutError once `seconds` have passed, the task then cancelled.
+// wait_for.hpp: asyncio.wait_for(task, seconds): a future of the task's result, or
+// TimeoutError once `seconds` have passed, the task then cancelled.
 #pragma once
 #include "common/client_errors.hpp"
 #include "stage3_generators/task.hpp"
@@ -34,10 +34,4 @@ std::shared_ptr<Future<T>> wait_for(EventLoop& loop, std::shared_ptr<Task<T>> ta
   return outcome;
 }
 // [/docs]
-
-template <typename T>
-std::shared_ptr<Future<T>> wait_for(EventLoop& loop, Generator<FuturePtr, T> generator,
-                                    double seconds) {
-  return wait_for(loop, loop.create_task(std::move(generator)), seconds);
-}
 }  // namespace stage3
