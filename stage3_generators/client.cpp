@@ -2,8 +2,7 @@
 //
 // Stage 2's request was an object with a state_; here make_tcp_request says "connect, send,
 // read" in order and yields a future wherever it waits, its locals kept in a C++20 frame.
-// Written by hand: Python 3.4's protocol (@asyncio.coroutine, `yield from`): Generator,
-// Future, Task, EventLoop, socket_ops.
+// By hand: Python 3.4's @asyncio.coroutine and `yield from` (Generator, Future, Task, loop).
 // What still hurts: each wait is an untyped heap future, yielded then read, and `yield from`
 // passes each resume down a chain of frames. Stage 4's co_await (PEP 492) gives the value,
 // typed, with no heap future, and jumps into a coroutine and back by symmetric transfer.
@@ -30,8 +29,7 @@ Generator<FuturePtr, std::string> make_tcp_request(EventLoop& loop, const common
 }  // the socket closes here, when the frame ends (or when a timeout destroys it earlier)
 // [/docs]
 
-// What every request of one run shares; run() outlives the tasks that refer to it.
-struct Shared {
+struct Shared {  // what every request of one run shares; run() outlives the tasks using it
   EventLoop& loop;
   const common::Address address;
   double timeout_seconds;  // per request

@@ -18,8 +18,7 @@ namespace stage3 {
 template <typename T>
 class Task;
 
-// What --trace-loop sees: the loop and Task say what happened, extras/trace.hpp words it.
-class LoopObserver {
+class LoopObserver {  // what --trace-loop sees: the loop and Task say what happened
  public:
   virtual ~LoopObserver() = default;
   virtual void line(std::string_view event, const std::string& detail) = 0;
@@ -46,7 +45,6 @@ class EventLoop {
   ~EventLoop() {  // cancels the unfinished tasks first: their frames close their sockets
     while (!tasks_.empty()) std::shared_ptr<TaskBase>(tasks_.front())->cancel();  // it lets go
   }
-
   template <typename T>  // (Task<T> is task.hpp's)
   std::shared_ptr<Task<T>> create_task(Generator<FuturePtr, T> generator, std::string name = {}) {
     if (name.empty()) name = "Task-" + std::to_string(++unnamed_tasks_);
@@ -72,7 +70,6 @@ class EventLoop {
   std::optional<common::TimePoint> next_timer() const {
     return timers_.empty() ? std::nullopt : std::optional(timers_.begin()->first);
   }
-
   // Calls back once, when fd is ready; cancel before closing fd: its number is soon reused.
   void call_when_ready(int fd, std::uint32_t events, Callback callback) {
     selector_->register_fd(fd, events, nullptr);  // throws first (select: fd >= FD_SETSIZE)
@@ -81,10 +78,8 @@ class EventLoop {
   void cancel_when_ready(int fd) {
     if (when_ready_.erase(fd) > 0) selector_->unregister(fd);
   }
-
-  // --trace-loop: a line per step, yield, resolved future and wake-up, built only if traced.
-  void trace_to(LoopObserver* observer) { observer_ = observer; }
-  template <typename... Parts>
+  void trace_to(LoopObserver* observer) { observer_ = observer; }  // --trace-loop's, or none
+  template <typename... Parts>  // a line per step, yield, wake-up: built only if traced
   void trace(std::string_view event, const Parts&... parts) const {
     if (observer_) observer_->line(event, (std::string() += ... += parts));
   }
@@ -95,8 +90,7 @@ class EventLoop {
   friend std::shared_ptr<Future<void>> sleep(EventLoop& loop, double seconds);
   void schedule(std::shared_ptr<TaskBase> task) { ready_.push_back(std::move(task)); }
   void release(TaskBase* task) { tasks_.erase(task->place_); }  // its caller still holds it
-
-  std::unique_ptr<common::Selector> selector_;  // first: destroyed last
+  std::unique_ptr<common::Selector> selector_;                  // first: destroyed last
   Now now_;
   common::TimePoint time_;                        // time() inside a turn
   bool running_ = false;                          // run_once() is not reentrant

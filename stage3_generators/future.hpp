@@ -30,8 +30,7 @@ class FutureBase {  // what every future has, whatever it holds: what Task and t
   }
 
  protected:
-  // Callbacks run in order, moved out first (one may add another). noexcept: a callback that
-  // throws is a bug nobody could catch; the program stops there.
+  // In order, moved out first (one may add another); noexcept: nobody could catch a throw.
   void mark_done() noexcept {
     done_ = true;
     for (Callback& callback : std::exchange(callbacks_, {})) callback();

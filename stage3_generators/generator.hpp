@@ -3,9 +3,8 @@
 //     for (int i = 1; i <= n; ++i) co_yield i;     //     for i in range(1, n + 1): yield i
 //     co_return "done";                            //     return "done"
 //   }
-// Nothing runs until next(): true at each co_yield (yielded() is 1, then 2), then false
-// (result() is "done"). The Generator alone owns the frame: it destroys it, finished or
-// suspended (its locals' destructors run then, as at Python's gen.close()).
+// The Generator alone owns the frame: it destroys it, finished or suspended at a co_yield
+// (its locals' destructors run then, as at Python's gen.close()).
 #pragma once
 #include <coroutine>
 #include <exception>
@@ -15,16 +14,14 @@
 
 namespace stage3 {
 // [docs:stage3-generator-resume]
-// What every frame has, whatever it returns, so that frames can delegate to each other.
 template <typename Yield>
-struct PromiseBase {
+struct PromiseBase {  // what every frame has, whatever it returns, so frames can delegate
   std::coroutine_handle<> self;     // this frame
   PromiseBase* delegate = nullptr;  // the sub-generator running in our place, if any
   const Yield* yielded = nullptr;   // the value of the last co_yield
   std::exception_ptr exception;     // what escaped the body
 
-  // Runs to the next value (true) or the end (false); a sub-generator runs in our place
-  // until it has returned: delegation is this loop, as in CPython.
+  // Runs to the next value (true) or to the end (false). Delegation is this loop, as in CPython.
   bool resume() {
     for (;;) {
       if (delegate && delegate->resume()) {
@@ -72,8 +69,7 @@ class [[nodiscard]] Generator {
       this->yielded = &value;
       return {};
     }
-    // co_yield yield_from(sub): `sub` runs in our place. The awaiter, in our frame, owns it
-    // (destroying us destroys it); it suspends like a yield, then gives sub's result or rethrows.
+    // co_yield yield_from(sub): `sub` runs in our place, owned by the awaiter in our frame.
     template <typename SubReturn>
     auto yield_value(Generator<Yield, SubReturn> sub) {
       struct Delegation : std::suspend_always {

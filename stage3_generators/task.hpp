@@ -1,6 +1,5 @@
-// task.hpp: Task<T>, the article's Task: it steps one generator each time a future it yielded
-// is done, and is a Future of what it returns (or throws). It owns the generator, so the
-// frame; the loop owns each unfinished task, create_task's caller may keep it longer.
+// task.hpp: Task<T>, the article's Task: a Future of what its generator returns, stepping it
+// as each future it yields is done. It owns the generator (the frame); the loop, the task.
 #pragma once
 #include <type_traits>
 
