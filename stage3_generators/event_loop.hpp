@@ -90,7 +90,8 @@ class EventLoop {
   friend std::shared_ptr<Future<void>> sleep(EventLoop& loop, double seconds);
   void schedule(std::shared_ptr<TaskBase> task) { ready_.push_back(std::move(task)); }
   void release(TaskBase* task) { tasks_.erase(task->place_); }  // its caller still holds it
-  std::unique_ptr<common::Selector> selector_;                  // first: destroyed last
+
+  std::unique_ptr<common::Selector> selector_;  // first: destroyed last
   Now now_;
   common::TimePoint time_;                        // time() inside a turn
   bool running_ = false;                          // run_once() is not reentrant

@@ -30,7 +30,7 @@ class FutureBase {  // what every future has, whatever it holds: what Task and t
   }
 
  protected:
-  // In order, moved out first (one may add another); noexcept: nobody could catch a throw.
+  // Callbacks run in order, moved out first; noexcept: a throwing one is a bug nobody could catch.
   void mark_done() noexcept {
     done_ = true;
     for (Callback& callback : std::exchange(callbacks_, {})) callback();

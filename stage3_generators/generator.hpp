@@ -1,10 +1,8 @@
 // generator.hpp: Generator<Yield, Return>, Python's generator as a C++20 coroutine type:
-//   Generator<int, std::string> count_to(int n) {  // def count_to(n):
-//     for (int i = 1; i <= n; ++i) co_yield i;     //     for i in range(1, n + 1): yield i
-//     co_return "done";                            //     return "done"
-//   }
-// The Generator alone owns the frame: it destroys it, finished or suspended at a co_yield
-// (its locals' destructors run then, as at Python's gen.close()).
+//   Generator<int, std::string> f() { co_yield 1; co_return "done"; }  // yield 1; return "done"
+// next() runs it to its next co_yield (then yielded() is 1) or to its end (then result() is
+// "done"). The Generator alone owns the frame: it destroys it, finished or suspended (its
+// locals' destructors run then, as at Python's gen.close()).
 #pragma once
 #include <coroutine>
 #include <exception>

@@ -1,5 +1,5 @@
 // task.hpp: Task<T>, the article's Task: a Future of what its generator returns, stepping it
-// as each future it yields is done. It owns the generator (the frame); the loop, the task.
+// as each future it yields is done. It owns the generator, so the frame; the loop owns the task.
 #pragma once
 #include <type_traits>
 
