@@ -26,8 +26,7 @@ class LoopObserver {  // what --trace-loop sees: the loop and Task say what happ
                         std::span<const common::SelectorEvent> events) = 0;
 };
 
-class TaskBase {  // what the loop knows of a task, whatever its generator returns (task.hpp)
- public:
+struct TaskBase {  // what the loop knows of a task, whatever its generator returns (task.hpp)
   virtual ~TaskBase() = default;
   virtual void step() = 0;
   virtual void cancel() = 0;
