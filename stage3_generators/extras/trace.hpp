@@ -1,6 +1,6 @@
-// extras/trace.hpp: --trace-loop: the option main.cpp adds, and its wording, the
-// LoopObserver main.cpp and the tests give the loop. Not needed for stage 3's idea: the
-// loop and Task only say when something happened.
+// extras/trace.hpp: --trace-loop, not needed for stage 3's idea: TraceLoopOption, the flag
+// main.cpp adds, and TraceWriter, the LoopObserver (main.cpp's and the tests') that words
+// what the loop and Task say happened:
 //   [  0.000104] step     request 7
 //   [  0.200102] select   woke after 0.200000 s: fd 5 readable
 #pragma once
