@@ -1,18 +1,11 @@
 // stage3_generators/client.cpp -- Stage 3: one linear generator per request.
 //
-// Stage 2 made a request an object: members for what outlives a wait, a method per step, a
-// state_ to pick the next; "connect, send, read" was written nowhere but in transitions.
-// Here make_tcp_request says it in that order and yields a future wherever it must wait;
-// its locals wait in its frame. That frame is already C++20's (co_yield, a promise_type, a
-// frame the compiler allocates). What we write by hand is Python 3.4's generator protocol
-// (`yield from`, @asyncio.coroutine): Generator, Future, Task, EventLoop, socket_ops.
-//
-// What still hurts: every coroutine yields futures, one type (FuturePtr) for all, so each
-// wait is two statements and what comes back is untyped; each wait costs a heap Future and
-// a callback; a Task pumps the generator with next(), and `yield from` passes each resume
-// down the chain of generators. Stage 4 (stage4_coroutines), PEP 492's native awaitables,
-// uses C++20's awaiter protocol: `co_await` gives the value, typed, with no heap future nor
-// callback per wait, and symmetric transfer jumps into an awaited coroutine and back.
+// Stage 2's request was an object with a state_; here make_tcp_request says "connect, send,
+// read" in order and yields a future wherever it waits, its locals kept in a C++20 frame.
+// By hand: Python 3.4's @asyncio.coroutine and `yield from` (Generator, Future, Task, loop).
+// What still hurts: each wait is an untyped heap future, yielded then read, and `yield from`
+// passes each resume down a chain of frames. Stage 4's co_await (PEP 492) gives the value,
+// typed, with no heap future, and jumps into a coroutine and back by symmetric transfer.
 #include "stage3_generators/client.hpp"
 
 #include "common/protocol.hpp"
@@ -36,9 +29,7 @@ Generator<FuturePtr, std::string> make_tcp_request(EventLoop& loop, const common
 }  // the socket closes here, when the frame ends (or when a timeout destroys it earlier)
 // [/docs]
 
-// What every request of one run shares. It lives in run(), which outlives every task, so
-// the generators may hold a reference to it across their co_yields.
-struct Shared {
+struct Shared {  // what every request of one run shares; run() outlives the tasks using it
   EventLoop& loop;
   const common::Address address;
   double timeout_seconds;  // per request

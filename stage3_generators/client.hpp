@@ -5,10 +5,7 @@
 #include "stage3_generators/event_loop.hpp"
 
 namespace stage3 {
-
 // Every request at once; errors go to `report`, except one no request caused (FD_SETSIZE).
-// `observer`: --trace-loop (extras/trace.hpp), or none.
 void run(const common::ClientOptions& options, common::RunReport& report,
-         LoopObserver* observer = nullptr);
-
+         LoopObserver* observer = nullptr);  // --trace-loop (extras/trace.hpp), or none
 }  // namespace stage3

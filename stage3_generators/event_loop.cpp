@@ -1,14 +1,7 @@
-// event_loop.cpp: the loop's turn, its timers and its I/O callbacks.
+// event_loop.cpp: the loop's turn, and sleep(), its timers.
 #include "stage3_generators/event_loop.hpp"
 
 namespace stage3 {
-EventLoop::EventLoop(common::SelectorKind selector, Now now)
-    : selector_(common::make_selector(selector)), now_(std::move(now)) {}
-
-EventLoop::~EventLoop() {
-  while (!tasks_.empty()) std::shared_ptr<TaskBase>(tasks_.front())->cancel();  // it lets go
-}
-
 // [docs:stage3-run-once]
 void EventLoop::run_once() {
   if (running_) throw std::logic_error("the event loop is already running");
@@ -16,13 +9,12 @@ void EventLoop::run_once() {
   const auto zero = std::chrono::nanoseconds::zero();
   std::optional<std::chrono::nanoseconds> timeout;  // none: as long as it takes
   const common::TimePoint before = now_();
-  if (ready_.empty() && timers_.empty() && selector_->size() == 0) {
-    throw std::logic_error("event loop: nothing is ready, timed or watched: it would hang");
-  }
   if (!ready_.empty())
     timeout = zero;
   else if (!timers_.empty())
     timeout = std::max(timers_.begin()->first - before, common::Clock::duration::zero());
+  else if (selector_->size() == 0)
+    throw std::logic_error("event loop: nothing is ready, timed or watched: it would hang");
   std::span<const common::SelectorEvent> events;
   if (selector_->size() > 0 || timeout != zero) events = selector_->select(timeout);
   running_ = true;
@@ -30,25 +22,19 @@ void EventLoop::run_once() {
   if (observer_ && (!events.empty() || timeout != zero))
     observer_->selected(time_ - before, events);
   for (const common::SelectorEvent& event : events) {
-    auto found = when_ready_.find(event.fd);
-    if (found == when_ready_.end()) continue;  // cancelled meanwhile
-    // One shot: forget the fd before calling back, so the callback may wait on it again.
-    Callback callback = std::move(found->second);
-    when_ready_.erase(found);
+    // One shot: take the callback out before calling it, so it may wait on the fd again.
+    auto entry = when_ready_.extract(event.fd);
+    if (entry.empty()) continue;  // cancelled meanwhile
     selector_->unregister(event.fd);
-    callback();
+    entry.mapped()();
   }
-  // 2. Resolve the timers that are due. Taken out first: a timer that a callback sets
-  // (call_later(0)) is due in the next turn, not in this one.
+  // 2. Resolve the timers that are due, taken out first: one set meanwhile waits a turn.
   decltype(timers_) due;
-  while (!timers_.empty() && timers_.begin()->first <= time_) {
+  while (!timers_.empty() && timers_.begin()->first <= time_)
     due.insert(timers_.extract(timers_.begin()));
-  }
-  for (auto& [deadline, futures] : due) {
-    for (auto& future : futures) {
+  for (auto& [deadline, futures] : due)
+    for (auto& future : futures)
       if (!future->done()) future->set_result();  // its callbacks run now
-    }
-  }
   // 3. Step the tasks that were ready; those they wake step in the next turn.
   for (std::size_t todo = ready_.size(); todo > 0; --todo) {
     std::shared_ptr<TaskBase> task = std::move(ready_.front());
@@ -59,23 +45,10 @@ void EventLoop::run_once() {
 }
 // [/docs]
 
-void EventLoop::call_later(double seconds, Callback callback) {
-  sleep(*this, seconds)->add_done_callback(std::move(callback));
-}
-
 std::shared_ptr<Future<void>> sleep(EventLoop& loop, double seconds) {
   auto slept = std::make_shared<Future<void>>("sleep");
   auto delay = std::chrono::duration_cast<common::Clock::duration>(common::Seconds(seconds));
   loop.timers_[loop.time() + delay].push_back(slept);
   return slept;
-}
-
-void EventLoop::call_when_ready(int fd, std::uint32_t events, Callback callback) {
-  selector_->register_fd(fd, events, nullptr);  // throws first (select: fd >= FD_SETSIZE)
-  when_ready_[fd] = std::move(callback);
-}
-
-void EventLoop::cancel_when_ready(int fd) {
-  if (when_ready_.erase(fd) > 0) selector_->unregister(fd);
 }
 }  // namespace stage3

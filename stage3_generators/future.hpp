@@ -10,9 +10,7 @@
 #include <vector>
 
 namespace stage3 {
-// [docs:stage3-future]
-// What every future has, whatever its result type: what a Task and the loop use.
-class FutureBase {
+class FutureBase {  // what every future has, whatever it holds: what Task and the loop use
  public:
   using Callback = std::function<void()>;
   explicit FutureBase(const char* name = "future") noexcept : name_(name) {}
@@ -21,7 +19,6 @@ class FutureBase {
   bool failed() const noexcept { return exception_ != nullptr; }
   std::exception_ptr exception() const noexcept { return exception_; }
   const char* name() const noexcept { return name_; }  // "connect", "sleep": for the trace
-  // Python passes the future to each callback; here a callback captures what it needs.
   void add_done_callback(Callback callback) {
     if (done_) return callback();  // already done: no need to wait
     callbacks_.push_back(std::move(callback));
@@ -33,14 +30,11 @@ class FutureBase {
   }
 
  protected:
-  // The callbacks run in the order they were added, moved out first: one may add another
-  // (it runs at once), and what they captured goes once they have run. noexcept: a
-  // callback that throws is a bug nobody could catch; the program stops right there.
+  // Callbacks run in order, moved out first; noexcept: a throwing one is a bug nobody could catch.
   void mark_done() noexcept {
     done_ = true;
     for (Callback& callback : std::exchange(callbacks_, {})) callback();
   }
-  // [/docs]
   ~FutureBase() = default;  // destroyed as the Future<T> (or Task<T>) it is part of
   void check_not_done() const {
     if (done_) throw std::logic_error(std::string(name_) + " future is already done");
@@ -86,6 +80,5 @@ class Future<void> : public FutureBase {
   void result() const { check_result(); }
 };
 
-// What a Task's generator yields, whatever the future holds: one type for every co_yield.
-using FuturePtr = std::shared_ptr<FutureBase>;
+using FuturePtr = std::shared_ptr<FutureBase>;  // what generators yield: one type, any future
 }  // namespace stage3

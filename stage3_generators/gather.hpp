@@ -1,5 +1,4 @@
-// gather.hpp: gather(tasks), asyncio.gather: a future done when every task is done, or
-// failed with the first exception a task ended with.
+// gather.hpp: asyncio.gather(tasks): done when every task is, or failed with the first failure.
 #pragma once
 #include "stage3_generators/task.hpp"
 

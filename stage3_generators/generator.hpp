@@ -1,11 +1,8 @@
 // generator.hpp: Generator<Yield, Return>, Python's generator as a C++20 coroutine type:
-//   Generator<int, std::string> count_to(int n) {  // def count_to(n):
-//     for (int i = 1; i <= n; ++i) co_yield i;     //     for i in range(1, n + 1): yield i
-//     co_return "done";                            //     return "done"
-//   }
-// Nothing runs until next(); then next() is true twice (yielded() is 1, then 2), then false
-// (result() is "done"). The Generator alone owns the frame: it destroys it, finished or
-// suspended at a co_yield (its locals' destructors run then, as at Python's gen.close()).
+//   Generator<int, std::string> f() { co_yield 1; co_return "done"; }  // yield 1; return "done"
+// next() runs it to its next co_yield (then yielded() is 1) or to its end (then result() is
+// "done"). The Generator alone owns the frame: it destroys it, finished or suspended (its
+// locals' destructors run then, as at Python's gen.close()).
 #pragma once
 #include <coroutine>
 #include <exception>
@@ -14,20 +11,15 @@
 #include <utility>
 
 namespace stage3 {
-template <typename Yield, typename Return = void>
-class Generator;
-
 // [docs:stage3-generator-resume]
-// What every frame has, whatever it returns, so that frames can delegate to each other.
 template <typename Yield>
-struct PromiseBase {
+struct PromiseBase {  // what every frame has, whatever it returns, so frames can delegate
   std::coroutine_handle<> self;     // this frame
   PromiseBase* delegate = nullptr;  // the sub-generator running in our place, if any
   const Yield* yielded = nullptr;   // the value of the last co_yield
   std::exception_ptr exception;     // what escaped the body
 
-  // Runs until a value is yielded (true) or the body has ended (false). Delegation is this
-  // loop, as in CPython: a sub-generator runs in our place until it has returned.
+  // Runs to the next value (true) or to the end (false). Delegation is this loop, as in CPython.
   bool resume() {
     for (;;) {
       if (delegate && delegate->resume()) {
@@ -43,9 +35,8 @@ struct PromiseBase {
 };
 // [/docs]
 
-// Where co_return puts its value: Python's StopIteration.value.
 template <typename Return>
-struct ReturnSlot {
+struct ReturnSlot {  // where co_return puts its value: Python's StopIteration.value
   std::optional<Return> returned;
   void return_value(Return value) { returned = std::move(value); }
   Return take() { return std::move(*returned); }
@@ -56,18 +47,11 @@ struct ReturnSlot<void> {
   void take() noexcept {}
 };
 
-// PEP 380's `r = yield from sub` is `R r = co_yield yield_from(sub);`.
-template <typename Yield, typename Return>
-Generator<Yield, Return>&& yield_from(Generator<Yield, Return>&& sub) {
-  return std::move(sub);
-}
-
-template <typename Yield, typename Return>
+template <typename Yield, typename Return = void>
 class [[nodiscard]] Generator {
  public:
   // [docs:stage3-promise-type]
-  // The compiler finds the coroutine's promise here: calling a function that returns a
-  // Generator allocates a frame holding a promise_type and the function's locals.
+  // The compiler's hook: calling the function allocates a frame holding this and the locals.
   struct promise_type : PromiseBase<Yield>, ReturnSlot<Return> {
     Generator get_return_object() {
       auto handle = std::coroutine_handle<promise_type>::from_promise(*this);
@@ -83,18 +67,15 @@ class [[nodiscard]] Generator {
       this->yielded = &value;
       return {};
     }
-    // co_yield yield_from(sub): `sub` runs in our place. The awaiter, in our frame, owns it
-    // (destroying us destroys it) and gives its result (or rethrows).
+    // co_yield yield_from(sub): `sub` runs in our place, owned by the awaiter in our frame.
     template <typename SubReturn>
     auto yield_value(Generator<Yield, SubReturn> sub) {
-      struct Delegation {
+      struct Delegation : std::suspend_always {
         Generator<Yield, SubReturn> sub;
-        bool await_ready() const noexcept { return false; }
-        void await_suspend(std::coroutine_handle<>) const noexcept {}
         SubReturn await_resume() { return sub.result(); }
       };
       this->delegate = &sub.handle_.promise();
-      return Delegation{std::move(sub)};
+      return Delegation{{}, std::move(sub)};
     }
   };
   // [/docs]
@@ -129,4 +110,10 @@ class [[nodiscard]] Generator {
   explicit Generator(std::coroutine_handle<promise_type> handle) : handle_(handle) {}
   std::coroutine_handle<promise_type> handle_;
 };
+
+// PEP 380's `r = yield from sub` is `R r = co_yield yield_from(sub);`.
+template <typename Yield, typename Return>
+Generator<Yield, Return>&& yield_from(Generator<Yield, Return>&& sub) {
+  return std::move(sub);
+}
 }  // namespace stage3

@@ -1,5 +1,4 @@
-// socket_ops.cpp: each operation tries its system call and, when it would block, tries
-// again once the loop says the socket is ready, as asyncio 3.4's do.
+// socket_ops.cpp: each tries its system call, then again once the fd is ready (asyncio 3.4's way).
 #include "stage3_generators/socket_ops.hpp"
 
 #include <array>
@@ -35,9 +34,8 @@ std::shared_ptr<Future<void>> sock_connect(EventLoop& loop, int fd,
 static void try_send(EventLoop& loop, int fd, std::string rest,
                      std::shared_ptr<Future<void>> sent) {
   common::IoResult result = common::send_some(fd, rest);
-  if (result.status == common::IoStatus::error) {
+  if (result.status == common::IoStatus::error)
     return sent->set_exception(failure(SocketError::Step::send, result.error));
-  }
   rest.erase(0, result.bytes);  // nothing sent if it would block
   if (rest.empty()) return sent->set_result();
   loop.call_when_ready(fd, common::EVENT_WRITE,
@@ -57,9 +55,8 @@ static void try_recv(EventLoop& loop, int fd, std::shared_ptr<Future<std::string
     return loop.call_when_ready(fd, common::EVENT_READ,
                                 [&loop, fd, received] { try_recv(loop, fd, received); });
   }
-  if (result.status == common::IoStatus::error) {
+  if (result.status == common::IoStatus::error)
     return received->set_exception(failure(SocketError::Step::recv, result.error));
-  }
   received->set_result(std::string(buffer.data(), result.bytes));  // "" when closed
 }
 

@@ -1,19 +1,13 @@
-// socket_ops.hpp: Python 3.4 asyncio's loop.sock_connect(sock, address), sock_sendall(sock,
-// data) and sock_recv(sock), each a future, and sock_read_line(sock), a generator on top.
-// They fail with a SocketError (step, errno): the client words it with the address.
+// socket_ops.hpp: asyncio 3.4's sock_connect, sock_sendall, sock_recv (futures), sock_read_line.
 #pragma once
 #include "common/net.hpp"
 #include "stage3_generators/event_loop.hpp"
 
 namespace stage3 {
-// A non-blocking TCP socket the loop may watch. A closed fd's number is reused at once, and
-// a callback left in the loop would fire for the next socket to get it: so the destructor
-// makes the loop forget the fd, then closes it. Owned by the frame of the generator that
-// made it, it goes when the frame does: ended, or cancelled.
-class Socket {
+class Socket {  // non-blocking; owned by the frame that made it, it goes when the frame does
  public:
   explicit Socket(EventLoop& loop) : loop_(loop), fd_(common::make_tcp_socket()) {}
-  ~Socket() { loop_.cancel_when_ready(fd_.get()); }  // then fd_ closes
+  ~Socket() { loop_.cancel_when_ready(fd_.get()); }  // the loop forgets fd_, then it closes
   int get() const noexcept { return fd_.get(); }
 
  private:

@@ -1,7 +1,5 @@
-// task.hpp: Task<T>, the article's Task: it drives one generator, stepping it again each
-// time a future it yielded is done; a Future of what it returns (or throws), as in asyncio.
-// It owns its generator, so the frame and the frame's socket. The loop owns each
-// unfinished task; create_task's caller may keep it (and its finished frame) longer.
+// task.hpp: Task<T>, the article's Task: a Future of what its generator returns, stepping it
+// as each future it yields is done. It owns the generator, so the frame; the loop owns the task.
 #pragma once
 #include <type_traits>
 
@@ -14,10 +12,7 @@ class Task final : public Future<T>, public TaskBase, public std::enable_shared_
   Task(EventLoop& loop, Generator<FuturePtr, T> generator, std::string name)
       : Future<T>("task"), loop_(loop), generator_(std::move(generator)), name_(std::move(name)) {}
   const std::string& name() const noexcept { return name_; }  // "request 7", or "Task-3"
-
-  // asyncio's task.cancel(), the C++ way: the frame is destroyed where it stopped (its
-  // locals' destructors close its socket) and none of its code runs again. (asyncio throws
-  // CancelledError into the coroutine instead, which may catch it.)
+  // asyncio's task.cancel(), the C++ way: the frame is destroyed where it stopped.
   void cancel() override {
     if (this->done()) return;
     generator_ = {};
@@ -27,8 +22,7 @@ class Task final : public Future<T>, public TaskBase, public std::enable_shared_
 
  private:
   // [docs:stage3-task-step]
-  // One step: resume the generator until it yields a future (then wait for that future)
-  // or returns (then hold its result). Python: `result = coro.send(None)`.
+  // One step, Python's `result = coro.send(None)`: to the next future, or to the end.
   void step() override {
     if (this->done()) return;  // cancelled after it was woken
     loop_.trace("step", name_);
@@ -38,8 +32,7 @@ class Task final : public Future<T>, public TaskBase, public std::enable_shared_
         if (!future) throw std::logic_error(name_ + " yielded no future");
         loop_.trace("yield", name_, " waits for ", future->name());
         // Python: `result.add_done_callback(self._wakeup)`. The callback holds the task, as
-        // the bound method does: cancelled, a task is no longer the loop's, but a timer
-        // holding the future it waited for still fires.
+        // the bound method does: the loop lets a cancelled task go, but its timer still fires.
         return future->add_done_callback([task = this->shared_from_this()] { task->wake_up(); });
       }
       if constexpr (std::is_void_v<T>) {
@@ -48,15 +41,13 @@ class Task final : public Future<T>, public TaskBase, public std::enable_shared_
       } else {
         this->set_result(generator_.result());
       }
-      loop_.trace("return", name_, " is done");
     } catch (...) {  // the generator threw: the task holds the exception
-      loop_.trace("return", name_, " failed");
       this->set_exception(std::current_exception());
     }
+    loop_.trace("return", name_, this->failed() ? " failed" : " is done");
     loop_.release(this);
   }
-  // Not a step at once: a future resolved inside an I/O callback must not run a generator
-  // there. The task steps in the loop's next turn.
+  // Not a step at once, inside whatever resolved the future: the task joins the ready queue.
   void wake_up() {
     if (this->done()) return;  // cancelled while it waited
     loop_.trace("resolved", generator_.yielded()->name(), " -> ", name_, " is ready");
@@ -68,15 +59,4 @@ class Task final : public Future<T>, public TaskBase, public std::enable_shared_
   Generator<FuturePtr, T> generator_;
   std::string name_;
 };
-
-template <typename T>
-std::shared_ptr<Task<T>> EventLoop::create_task(Generator<FuturePtr, T> generator,
-                                                std::string name) {
-  if (name.empty()) name = "Task-" + std::to_string(tasks_created_ + 1);  // as asyncio does
-  ++tasks_created_;
-  auto task = std::make_shared<Task<T>>(*this, std::move(generator), std::move(name));
-  task->place_ = tasks_.insert(tasks_.end(), task);
-  schedule(task);
-  return task;
-}
 }  // namespace stage3

@@ -1,14 +1,11 @@
-// wait_for.hpp: wait_for(loop, task, seconds), Python 3.4's asyncio.wait_for: a future of
-// the task's result, or failed with TimeoutError once `seconds` have passed, the task then
-// cancelled (its frame destroyed: its socket closes). A generator given runs as a task.
+// wait_for.hpp: asyncio.wait_for(task, seconds): a future of the task's result, or
+// TimeoutError once `seconds` have passed, the task then cancelled.
 #pragma once
 #include "common/client_errors.hpp"
 #include "stage3_generators/task.hpp"
 
 namespace stage3 {
-// asyncio.TimeoutError, in the clients' words: "timed out after 0.3 s".
-class TimeoutError : public std::runtime_error {
- public:
+struct TimeoutError : std::runtime_error {  // asyncio's: "timed out after 0.3 s"
   explicit TimeoutError(double seconds)
       : std::runtime_error(common::client_errors::timed_out(seconds)) {}
 };
@@ -27,9 +24,8 @@ std::shared_ptr<Future<T>> wait_for(EventLoop& loop, std::shared_ptr<Task<T>> ta
       outcome->set_result(task->result());  // a copy: the task keeps its own
     }
   });
-  // The timer fired first: time out, then cancel (in this order, or the callback above
-  // would pass "cancelled" on). A weak_ptr: a task that ended in time is not kept until
-  // the timer fires. (asyncio removes that timer; ours fires unheard.)
+  // The timer fired first: time out, then cancel (cancelling first would report "cancelled").
+  // A weak_ptr: a task done in time is not kept for the timer (asyncio removes it; ours fires).
   sleep(loop, seconds)->add_done_callback([outcome, weak = std::weak_ptr(task), seconds] {
     if (outcome->done()) return;
     outcome->set_exception(std::make_exception_ptr(TimeoutError(seconds)));
@@ -38,10 +34,4 @@ std::shared_ptr<Future<T>> wait_for(EventLoop& loop, std::shared_ptr<Task<T>> ta
   return outcome;
 }
 // [/docs]
-
-template <typename T>
-std::shared_ptr<Future<T>> wait_for(EventLoop& loop, Generator<FuturePtr, T> generator,
-                                    double seconds) {
-  return wait_for(loop, loop.create_task(std::move(generator)), seconds);
-}
 }  // namespace stage3

@@ -1,15 +1,19 @@
-// extras/trace.hpp: --trace-loop's wording, the LoopObserver main.cpp and the tests give the
-// loop. Not needed for stage 3's idea: the loop and Task only say when something happened.
+// extras/trace.hpp: --trace-loop, not needed for stage 3's idea: TraceLoopOption, the flag
+// main.cpp adds, and TraceWriter, the LoopObserver (main.cpp's and the tests') that words
+// what the loop and Task say happened:
 //   [  0.000104] step     request 7
 //   [  0.200102] select   woke after 0.200000 s: fd 5 readable
 #pragma once
 
 #include <cstdio>
+#include <iostream>
+#include <optional>
 #include <ostream>
 #include <span>
 #include <string>
 #include <string_view>
 
+#include "common/client_main.hpp"
 #include "common/clock.hpp"
 #include "common/selector.hpp"
 #include "stage3_generators/event_loop.hpp"
@@ -46,6 +50,22 @@ class TraceWriter final : public LoopObserver {
  private:
   std::ostream& out_;
   common::TimePoint started_ = common::Clock::now();
+};
+
+// main.cpp's --trace-loop flag: when it is set, run() gets a TraceWriter on stderr.
+class TraceLoopOption {
+ public:
+  void add_to(CLI::App& app) {
+    common::add_flag(app, "--trace-loop", on_,
+                     "Print the loop's dance on stderr: every task step, yield, resolved future "
+                     "and select() wake-up");
+  }
+  // The observer for run(), or none; its clock starts now, as the run does.
+  LoopObserver* observer() { return on_ ? &writer_.emplace(std::cerr) : nullptr; }
+
+ private:
+  bool on_ = false;
+  std::optional<TraceWriter> writer_;
 };
 
 }  // namespace stage3::extras

@@ -9,6 +9,7 @@
 
 #include "common/client_errors.hpp"
 #include "common/net.hpp"
+#include "stage3_generators/extras/toolkit.hpp"
 #include "stage3_generators/socket_ops.hpp"
 #include "stage3_generators/wait_for.hpp"
 #include "tests/stage3_generators/players.hpp"
