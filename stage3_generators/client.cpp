@@ -46,15 +46,8 @@ Generator<FuturePtr> report_request(const Shared& shared, int id) {
   co_yield response;
   try {
     shared.report.request_succeeded(id, response->result());
-  } catch (const common::client_errors::SocketError& error) {
-    shared.report.request_failed(id, common::client_errors::describe(error, shared.address));
-  } catch (const TimeoutError& error) {
-    shared.report.request_failed(id, error.what());
-  } catch (const common::NetError& error) {  // socket(): out of descriptors, say
-    shared.report.request_failed(id, error.what());
-  } catch (const std::exception& error) {  // not this request's fault: it stops the run
-    shared.report.request_failed(id, error.what());
-    throw;
+  } catch (...) {  // refused, reset, timed out... (or no one request's fault: rethrown)
+    common::client_errors::report_failure(shared.report, id, shared.address);
   }
 }
 }  // namespace

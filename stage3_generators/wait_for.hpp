@@ -5,10 +5,7 @@
 #include "stage3_generators/task.hpp"
 
 namespace stage3 {
-struct TimeoutError : std::runtime_error {  // asyncio's: "timed out after 0.3 s"
-  explicit TimeoutError(double seconds)
-      : std::runtime_error(common::client_errors::timed_out(seconds)) {}
-};
+using common::client_errors::TimeoutError;  // asyncio.TimeoutError: "timed out after 0.3 s"
 
 // [docs:stage3-wait-for]
 template <typename T>
