@@ -5,6 +5,7 @@
 #                                      asan (AddressSanitizer + UBSan), then tsan
 #                                      (ThreadSanitizer on the threaded code only), then
 #                                      fuzz (each libFuzzer target for 10 s; needs clang++)
+#                                      (and, first, scripts/budget.sh: the stages' line budgets)
 #   bash scripts/test.sh dev           one preset, or any presets in turn: the quick check
 #   bash scripts/test.sh --no-setup    skip the install check
 # Exit code 0 when every preset built and passed every test.
@@ -27,6 +28,10 @@ done
 
 failed=""
 took=""  # "dev: build 101 s, tests 67 s; ..." where the time went, printed at the end
+
+# First, in a second: each stage's core, what a student reads, against its line budget.
+say "== budget: each stage's core against its line budget"
+bash "$root/scripts/budget.sh" || failed+=" budget"
 for preset in "${presets[@]}"; do
   started=$SECONDS
   if [ "$preset" = fuzz ]; then  # not a test suite: a short fuzzing run (scripts/fuzz.sh)
