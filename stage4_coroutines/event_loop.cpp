@@ -66,7 +66,6 @@ void EventLoop::run_once(std::optional<Duration> max_wait) {
   }
   while (!timers_.empty() && timers_.begin()->first <= time_) {
     while (Waiter* waiter = timers_.begin()->second.pop_front()) {
-      static_cast<TimerWait*>(waiter)->set_ = false;
       if (observer_) observer_->woken(waiter->task, "timer due");
       ready_.push_back(*waiter);
     }
@@ -93,7 +92,6 @@ void EventLoop::run_once(std::optional<Duration> max_wait) {
 void EventLoop::add_timer(TimerWait& timer, TimePoint deadline) {
   timers_[deadline].push_back(timer);  // join, or open, the batch of its deadline
   timer.deadline_ = deadline;
-  timer.set_ = true;
   if (!observer_) return;
   char what[40];
   std::snprintf(what, sizeof what, "timer %.3f s", common::Seconds(deadline - time_).count());

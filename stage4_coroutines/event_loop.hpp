@@ -131,17 +131,16 @@ class TimerWait : public Waiter {
   }
   void await_resume() const noexcept {}
   void cancel() noexcept {  // removes the timer, or the wake-up it already caused
-    unlink();
-    if (set_ && loop_->timers_.at(deadline_).empty()) loop_->timers_.erase(deadline_);
-    set_ = false;
+    unlink();  // and if that left its batch empty, the batch goes (no other batch is empty)
+    auto batch = loop_->timers_.find(deadline_);
+    if (batch != loop_->timers_.end() && batch->second.empty()) loop_->timers_.erase(batch);
   }
 
  private:
   friend class EventLoop;
   EventLoop* loop_;
   Duration delay_;
-  TimePoint deadline_;
-  bool set_ = false;  // in its batch, timers_[deadline_]
+  TimePoint deadline_;  // once set: its batch is timers_[deadline_]
 };
 
 template <typename Rep, typename Period>
