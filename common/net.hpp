@@ -51,6 +51,9 @@ enum class ConnectStatus { connected, in_progress };
 ConnectStatus start_connect(int fd, const Address& address);
 // The result of a finished non-blocking connect: 0, or the errno it failed with.
 int connect_result(int fd);
+// Whether fd is writable right now (poll() with a zero timeout: it never blocks). A
+// connect in progress over loopback often has ended a moment later.
+bool writable_now(int fd);
 
 // The outcome of one send() or recv() on a (usually non-blocking) socket.
 enum class IoStatus { ok, would_block, closed, error };

@@ -74,6 +74,7 @@ class [[nodiscard]] Generator {
         Generator<Yield, SubReturn> sub;
         SubReturn await_resume() { return sub.result(); }
       };
+      if (!sub.handle_ || sub.handle_.done()) throw std::logic_error("yield_from: nothing to run");
       this->delegate = &sub.handle_.promise();
       return Delegation{{}, std::move(sub)};
     }

@@ -17,9 +17,9 @@ std::shared_ptr<Future<void>> sock_connect(EventLoop& loop, int fd,
                                            const common::Address& address) {
   auto connected = std::make_shared<Future<void>>("connect");
   try {
-    common::start_connect(fd, address);      // connected at once, or in progress
-  } catch (const common::NetError& error) {  // failed at once
-    connected->set_exception(failure(SocketError::Step::connect, error.error()));
+    common::client_errors::start_connect(fd, address);  // connected at once, or in progress
+  } catch (const SocketError&) {                        // failed at once
+    connected->set_exception(std::current_exception());
     return connected;
   }
   // on_connected: writable means the connect has ended (at once, if it already has).

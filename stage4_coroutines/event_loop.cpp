@@ -81,8 +81,8 @@ void EventLoop::run_once(std::optional<Duration> max_wait) {
     if (observer_) observer_->step_began(stepped);
     waiter->handle.resume();  // `waiter` may be gone now (its frame ended): not used again
     const TimePoint now = now_();
-    if (observer_) observer_->step_ended(stepped, now);            // (a Join may have moved on)
-    if (now - time_ >= std::chrono::milliseconds(1)) time_ = now;  // see "Time"
+    if (observer_) observer_->step_ended(stepped, now);  // (`stepped` may be gone: an identity)
+    if (now - time_ >= std::chrono::milliseconds(1)) time_ = now;  // time(): see the header
     current_task_ = nullptr;  // never left pointing at a task that has ended
   }
 }

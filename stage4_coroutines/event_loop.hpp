@@ -1,9 +1,9 @@
 // event_loop.hpp: EventLoop, asyncio's event loop for C++20 coroutines (a ready list,
 // timers and a Selector, nothing else), and its two awaitables: sleep() and readable().
 // It does not own the coroutines it resumes: it links Waiters in their frames (waiter.hpp);
-// tasks must not outlive it. time() is read when select() returns and after a step that took
-// 1 ms or more (libuv reads its clock once per turn); sleep(d) counts from it, so coroutines
-// that sleep in one turn share a deadline: one timer batch.
+// tasks must not outlive it. time() is the clock read when select() returns, moved on after
+// a step only once the clock has run 1 ms past it; sleep(d) counts from it, so coroutines
+// that sleep in one turn share a deadline, one timer batch (libuv reads its clock per turn).
 #pragma once
 
 #include <functional>
@@ -21,8 +21,9 @@ namespace stage4 {
 using common::TimePoint;
 using Duration = std::chrono::nanoseconds;
 
-// What --trace-loop, --debug and task names see (extras/loop_trace.hpp); only the loop and
-// TaskStart call it. noexcept: a hook that threw mid-turn would strand tasks.
+// What --trace-loop, --debug and task names see (extras/loop_trace.hpp); the loop, TaskStart
+// and extras' Future call it. A task pointer is an identity to compare, never to read: the
+// task may be gone by step_ended. noexcept: a hook that threw mid-turn would strand tasks.
 struct LoopObserver {
   virtual void task_named(const TaskPromiseBase&, std::string_view /*name*/) noexcept {}
   virtual void task_started(const TaskPromiseBase&) noexcept {}
@@ -55,7 +56,7 @@ class EventLoop {
   void run_once(std::optional<Duration> max_wait = std::nullopt);  // one turn
   TimePoint time() const noexcept { return time_; }  // what sleep() and wait_for() count from
   // For awaitables: what `waiter` resumes (in the task stepping now), and resume it soon.
-  void park(Waiter& waiter, std::coroutine_handle<> coroutine) const noexcept {
+  void park(Waiter& waiter, std::coroutine_handle<> coroutine) noexcept {
     waiter.handle = coroutine;
     waiter.task = current_task_;
   }
@@ -63,7 +64,8 @@ class EventLoop {
   LoopObserver* observer() const noexcept { return observer_; }
   template <typename T>  // the name --trace-loop and --debug print (asyncio: Task.set_name)
   void set_name(Task<T>& task, std::string_view name) {
-    if (observer_) observer_->task_named(task.startable("set_name"), name);
+    TaskPromiseBase& promise = task.startable("set_name");
+    if (observer_) observer_->task_named(promise, name);
   }
 
  private:
@@ -80,8 +82,8 @@ class EventLoop {
   LoopObserver* observer_;
   TimePoint time_;
   WaiterList ready_;
-  std::map<TimePoint, WaiterList> timers_;  // a batch per deadline; begin() is due first
-  TaskPromiseBase* current_task_ = nullptr;
+  std::map<TimePoint, WaiterList> timers_;   // a batch per deadline; begin() is due first
+  TaskPromiseBase* current_task_ = nullptr;  // whose step it is, for the observer
   bool running_ = false;  // inside run_once: it must not be entered again from a step
 };
 
@@ -104,7 +106,7 @@ class TaskStart final : public Waiter, public Join {
  private:
   std::coroutine_handle<> task_done(TaskPromiseBase& promise) noexcept override {
     if (loop_->observer_) loop_->observer_->task_ended(promise);
-    loop_->current_task_ = parent_;  // if `join` jumps back into it
+    loop_->current_task_ = parent_;  // `join` may jump straight back into the parent
     return join_ ? join_->task_done(promise) : std::noop_coroutine();
   }
   EventLoop* loop_ = nullptr;
@@ -131,7 +133,7 @@ class TimerWait : public Waiter {
   }
   void await_resume() const noexcept {}
   void cancel() noexcept {  // removes the timer, or the wake-up it already caused
-    unlink();  // and if that left its batch empty, the batch goes (no other batch is empty)
+    unlink();               // a batch left empty goes: only its own can be (a fired one is gone)
     auto batch = loop_->timers_.find(deadline_);
     if (batch != loop_->timers_.end() && batch->second.empty()) loop_->timers_.erase(batch);
   }

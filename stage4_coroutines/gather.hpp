@@ -20,7 +20,9 @@ class JoinAll final : public Join {
   JoinAll(EventLoop& loop, std::size_t count) : loop_(loop), starts_(count) {}
   template <typename T>
   void add(Task<T>& task) {  // it starts at the next turn; at most `count` of them
-    starts_.at(remaining_++).start(loop_, task.startable("gather"), task.handle(), this);
+    TaskPromiseBase& promise = task.startable("gather");
+    starts_.at(remaining_).start(loop_, promise, task.handle(), this);
+    ++remaining_;
   }
   bool await_ready() const noexcept { return remaining_ == 0; }
   void await_suspend(std::coroutine_handle<> awaiting) noexcept { awaiting_ = awaiting; }

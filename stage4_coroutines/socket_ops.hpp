@@ -4,8 +4,6 @@
 // a coroutine copies its parameters into its frame, not what a reference refers to.
 #pragma once
 
-#include <poll.h>
-
 #include <array>
 #include <string>
 
@@ -21,9 +19,9 @@ using common::client_errors::SocketError;
 inline Task<void> sock_connect(EventLoop& loop, int fd, const common::Address& address) {
   if (common::client_errors::start_connect(fd, address) == common::ConnectStatus::connected)
     co_return;
-  // In progress: it has ended when fd turns writable. Look first (a zero-timeout poll never
-  // blocks): over loopback it often has, and this request sends now rather than a turn later.
-  if (pollfd ready{fd, POLLOUT, 0}; ::poll(&ready, 1, 0) != 1) co_await writable(loop, fd);
+  // In progress: it has ended when fd turns writable. Look first: over loopback it often
+  // has, and this request sends now rather than a turn later.
+  if (!common::writable_now(fd)) co_await writable(loop, fd);
   if (int error = common::connect_result(fd)) throw SocketError(SocketError::Step::connect, error);
 }
 

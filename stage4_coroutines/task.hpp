@@ -19,8 +19,8 @@ namespace stage4 {
 
 class TaskPromiseBase;
 
-// Who hears that a task of its own ended (gather, wait_for, the loop): called at its final
-// suspend point, it returns what runs next.
+// Who hears that a task of its own ended: its TaskStart (event_loop.hpp), which tells gather's
+// or wait_for's Join in turn. Called at the final suspend point; returns what runs next.
 struct Join {
   virtual std::coroutine_handle<> task_done(TaskPromiseBase& task) noexcept = 0;
   virtual ~Join() = default;

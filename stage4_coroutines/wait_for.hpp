@@ -12,8 +12,8 @@ namespace stage4 {
 
 using common::client_errors::TimeoutError;  // asyncio.TimeoutError: "timed out after 0.3 s"
 
-// The race between a task and a timer, both started when it is made: whichever ends first
-// resumes the awaiting coroutine (the task jumps into it; the timer wakes it).
+// The race between a task (started when the Race is made) and a timer (set when it is
+// awaited): whichever ends first resumes the awaiting coroutine.
 class Race final : public Join {
  public:
   Race(EventLoop& loop, TaskPromiseBase& task, std::coroutine_handle<> frame, Duration timeout)

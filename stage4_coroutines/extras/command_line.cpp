@@ -25,11 +25,11 @@ void add_stage4_options(CLI::App& app, CommandLine& command_line) {
 }
 
 void run_with_flags(const common::ClientOptions& options, common::RunReport& report,
-                    CommandLine& command_line) {
+                    const CommandLine& command_line) {
   LoopTrace observer(command_line.trace);
-  const TraceOptions& trace = command_line.trace;
-  if (trace.trace || trace.debug) command_line.flags.observer = &observer;
-  run(options, report, command_line.flags);
+  Flags flags = command_line.flags;  // a copy: it points at `observer`, which dies here
+  if (command_line.trace.trace || command_line.trace.debug) flags.observer = &observer;
+  run(options, report, flags);
 }
 
 }  // namespace stage4

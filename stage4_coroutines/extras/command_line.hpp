@@ -18,6 +18,6 @@ void add_stage4_options(CLI::App& app, CommandLine& command_line);
 // stage4::run with what the flags ask for, a LoopTrace watching the loop if --trace-loop or
 // --debug is on.
 void run_with_flags(const common::ClientOptions& options, common::RunReport& report,
-                    CommandLine& command_line);
+                    const CommandLine& command_line);
 
 }  // namespace stage4

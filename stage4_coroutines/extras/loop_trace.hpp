@@ -8,7 +8,7 @@
 //   [  0.000123] step     request 7
 //   [  0.000130] await    request 7 waits for fd 5 readable
 //   [  0.200410] select   woke after 0.200000 s: fd 5 readable
-//   [  0.200415] ready    fd 5 readable -> make_tcp_request(7)
+//   [  0.200415] ready    fd 5 readable -> request 7
 //   [  0.200520] return   request 7 is done
 // --debug warns when one step runs longer than slow_step without yielding (asyncio's
 // slow_callback_duration, 100 ms there too), naming the task: every other task waited.
