@@ -126,6 +126,20 @@ TEST_CASE("delegating to a sub-generator that never yields returns its result at
   CHECK(generator.result() == 42);
 }
 
+TEST_CASE("delegating to an empty or finished generator is an error, not a resumed ruin") {
+  auto immediate = []() -> Generator<int, int> { co_return 7; };
+  auto finished = immediate();
+  CHECK_FALSE(finished.next());  // it has returned: nothing left to run
+  auto caller = [](Generator<int, int>& sub) -> Generator<int, int> {
+    co_return co_yield yield_from(std::move(sub));
+  };
+  auto again = caller(finished);
+  CHECK_THROWS_WITH_AS(again.next(), "yield_from: nothing to run", std::logic_error);
+  Generator<int, int> empty;
+  auto from_empty = caller(empty);
+  CHECK_THROWS_AS(from_empty.next(), std::logic_error);
+}
+
 TEST_CASE("an exception propagates up the delegation stack to where it is caught") {
   auto thrower = []() -> Generator<int, int> {
     co_yield 1;

@@ -153,10 +153,11 @@ TEST_CASE("moving a Task moves the ownership of its frame, assigning one destroy
 }
 
 TEST_CASE(
-    "run_until_complete, co_await, gather, wait_for, create_task: an empty Task is an error") {
+    "run_until_complete, co_await, gather, wait_for, create_task, set_name: an empty Task is an "
+    "error, and so is awaiting a finished one") {
   // An empty Task (default-made, or moved from) has no frame: starting it would resume a
   // null handle, undefined behaviour. Every way of starting a task says so instead.
-  // (A finished Task cannot be started again either: each way of starting one takes it.)
+  // A finished Task cannot be started again either: the Task still holds its ended frame.
   EventLoop loop;
   Task<int> original = answer();
   Task<int> taken = std::move(original);
@@ -170,6 +171,9 @@ TEST_CASE(
   std::vector<Task<int>> none(1);
   CHECK_THROWS_AS(loop.run_until_complete(gather(loop, std::move(none))), std::logic_error);
   CHECK_THROWS_AS(loop.run_until_complete(wait_for(loop, Task<int>(), 1s)), std::logic_error);
-  CHECK(loop.run_until_complete(std::move(taken)) == 42);  // the one that was moved to
+  CHECK_THROWS_AS(loop.set_name(original, "no observer, still an error"), std::logic_error);
+  CHECK(loop.run_until_complete(await_it(taken)) == 42);  // the one that was moved to
+  CHECK_THROWS_WITH_AS(loop.run_until_complete(await_it(taken)), "co_await: a finished Task",
+                       std::logic_error);
   CHECK(background.size() == 0);
 }
