@@ -29,13 +29,14 @@ while [ $# -gt 0 ]; do
 done
 [ ${#targets[@]} -gt 0 ] || targets=(line_framer server_connection)
 
-command -v clang++ >/dev/null 2>&1 || die "the fuzz preset needs clang++ (libFuzzer)"
+has_libfuzzer || die "the fuzz preset needs clang++ with libFuzzer, and none here links a" \
+  "fuzz target: bash scripts/setup.sh --fuzz installs it"
 build="$root/build/fuzz"
 say "== fuzz: configure and build (${targets[*]})"
 (
   cd "$root" && cmake --preset fuzz >/dev/null &&
     cmake --build --preset fuzz --target "${targets[@]/#/fuzz_}"
-)
+) || die "the fuzz targets do not build (the errors are above)"
 
 # Longest input per target: the framer's buffer compacts only past 4 KiB handed out.
 max_len_of() {
