@@ -21,7 +21,10 @@ void check_line_framer(std::span<const std::uint8_t> input);
 // each input is one loopback connection. Input: [split seed][the bytes sent...], written in
 // pieces, then a half-close. Checks: the server answers exactly the protocol's answers, in
 // order, then closes; or, for an over-long line, some of the answers before it, then
-// "ERROR line too long", then closes. No hang (10 s), no crash, connections do not pile up.
+// "ERROR line too long", then closes. Its counters (Server::stats()) agree: every line
+// before an over-long one, and the unterminated rest, counted as one request each, and
+// nothing else (no piece of an over-long line); one line too long, or none. No hang (10 s),
+// no crash, connections do not pile up.
 void check_server_connection(std::span<const std::uint8_t> input);
 
 }  // namespace fuzz
