@@ -1,8 +1,10 @@
 #include <doctest/doctest.h>
+#include <sys/resource.h>
 #include <sys/select.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <stdexcept>
 #include <vector>
@@ -152,6 +154,26 @@ TEST_CASE("many registrations: every backend reports each ready fd once") {
     }
     for (auto& pair : pairs) selector->unregister(pair.a.get());
   }
+}
+
+TEST_CASE("a test that raises the soft limit on open files puts it back after") {
+  rlimit start{};
+  REQUIRE(::getrlimit(RLIMIT_NOFILE, &start) == 0);
+  REQUIRE(start.rlim_max > 64);
+  // Below the hard limit, as on machines that start processes with 1,024 of 4,096 or more.
+  rlimit lowered = start;
+  lowered.rlim_cur = std::min<rlim_t>(start.rlim_max - 1, 4096);
+  REQUIRE(::setrlimit(RLIMIT_NOFILE, &lowered) == 0);
+  rlimit now{};
+  {
+    test_support::RaisedOpenFileLimit open_files;
+    ::getrlimit(RLIMIT_NOFILE, &now);
+    CHECK(now.rlim_cur > lowered.rlim_cur);
+    CHECK(open_files.allows(static_cast<int>(lowered.rlim_cur)));
+  }
+  ::getrlimit(RLIMIT_NOFILE, &now);
+  CHECK(now.rlim_cur == lowered.rlim_cur);
+  ::setrlimit(RLIMIT_NOFILE, &start);
 }
 
 TEST_CASE("the select backend refuses an fd at or above FD_SETSIZE, naming the limit") {
