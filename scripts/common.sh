@@ -50,6 +50,24 @@ find_cxx() {
   return 1
 }
 
+# has_libfuzzer: true when clang++ can build a libFuzzer target with the sanitizers the
+# fuzz preset uses. A clang++ alone is not enough: where the compiler runtime is a package
+# of its own (Debian 12: libclang-rt-14-dev), -fsanitize=fuzzer fails to link without it.
+has_libfuzzer() {
+  local dir ok=1
+  command -v clang++ >/dev/null 2>&1 || return 1
+  dir=$(mktemp -d "${TMPDIR:-/tmp}/libfuzzer-probe.XXXXXX") || return 1
+  printf '%s\n' '#include <cstddef>' '#include <cstdint>' \
+    'extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t*, std::size_t) { return 0; }' \
+    >"$dir/probe.cpp"
+  if clang++ -fsanitize=fuzzer,address,undefined "$dir/probe.cpp" -o "$dir/probe" \
+    >/dev/null 2>&1; then
+    ok=0
+  fi
+  rm -rf "$dir"
+  return $ok
+}
+
 # setup_and_build PRESET 0|1 [TARGET...]: runs scripts/setup.sh (when 1), then configures
 # PRESET (CMakePresets.json) and builds the targets named, or everything.
 setup_and_build() {

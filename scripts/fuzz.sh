@@ -6,9 +6,10 @@
 #   bash scripts/fuzz.sh 10              each target 10 s (the CI smoke run)
 #   bash scripts/fuzz.sh 300 line_framer one target, 5 minutes
 # Targets: line_framer (common::LineFramer), server_connection (slow_server fed arbitrary
-# bytes over loopback). What each checks: tests/fuzz/checks.hpp. New inputs go to
-# build/fuzz/corpus/<target> (the seeds in git stay as they are); a crash leaves its input
-# in build/fuzz/artifacts/ and this script exits 1. To replay one input:
+# bytes over loopback: its request parsing), client_answer (the clients' answer rule,
+# common::wrong_answer and RunReport). What each checks: tests/fuzz/checks.hpp. New inputs
+# go to build/fuzz/corpus/<target> (the seeds in git stay as they are); a crash leaves its
+# input in build/fuzz/artifacts/ and this script exits 1. To replay one input:
 #   build/fuzz/tests/fuzz/fuzz_<target> build/fuzz/artifacts/<target>-crash-...
 # Add an input worth keeping to tests/fuzz/corpus/<target>/: test_reliability_fuzz_corpus
 # then replays it in every build.
@@ -20,27 +21,29 @@ seconds=60
 targets=()
 while [ $# -gt 0 ]; do
   case $1 in
-    -h | --help) sed -n '2,15s/^# \{0,1\}//p' "$0" && exit 0 ;;
+    -h | --help) sed -n '2,16s/^# \{0,1\}//p' "$0" && exit 0 ;;
     [0-9]*) seconds=$1 ;;
-    line_framer | server_connection) targets+=("$1") ;;
+    line_framer | server_connection | client_answer) targets+=("$1") ;;
     *) die "unknown argument '$1' (try --help)" ;;
   esac
   shift
 done
-[ ${#targets[@]} -gt 0 ] || targets=(line_framer server_connection)
+[ ${#targets[@]} -gt 0 ] || targets=(line_framer server_connection client_answer)
 
-command -v clang++ >/dev/null 2>&1 || die "the fuzz preset needs clang++ (libFuzzer)"
+has_libfuzzer || die "the fuzz preset needs clang++ with libFuzzer, and none here links a" \
+  "fuzz target: bash scripts/setup.sh --fuzz installs it"
 build="$root/build/fuzz"
 say "== fuzz: configure and build (${targets[*]})"
 (
   cd "$root" && cmake --preset fuzz >/dev/null &&
     cmake --build --preset fuzz --target "${targets[@]/#/fuzz_}"
-)
+) || die "the fuzz targets do not build (the errors are above)"
 
 # Longest input per target: the framer's buffer compacts only past 4 KiB handed out.
 max_len_of() {
   case $1 in
     line_framer) echo 16384 ;;
+    client_answer) echo 4097 ;;  # the id byte, then at most the longest line a client reads
     *) echo 8192 ;;
   esac
 }

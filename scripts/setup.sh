@@ -1,11 +1,23 @@
 #!/usr/bin/env bash
-# scripts/setup.sh: installs what building this repository needs, when it is missing:
-# a C++20 compiler (g++ >= 12 or clang++ >= 14), CMake >= 3.22, Ninja, doctest, CLI11.
+# scripts/setup.sh [--fuzz]: installs what building this repository needs, when it is
+# missing: a C++20 compiler (g++ >= 12 or clang++ >= 14), CMake >= 3.22, Ninja, doctest,
+# CLI11; with --fuzz also clang++ with libFuzzer, which the fuzz preset needs
+# (scripts/fuzz.sh, and the fuzz step of scripts/test.sh, which asks for it).
 # apt-get on Debian and Ubuntu (as root, or through sudo), brew on macOS. When it cannot,
 # it says in one message what to install, and fails. With everything there it only looks.
 set -euo pipefail
 # shellcheck source=scripts/common.sh source-path=SCRIPTDIR/..
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+
+want_fuzzer=0
+while [ $# -gt 0 ]; do
+  case $1 in
+    --fuzz) want_fuzzer=1 ;;
+    -h | --help) sed -n '2,8s/^# \{0,1\}//p' "$0" && exit 0 ;;
+    *) die "unknown argument '$1' (try --help)" ;;
+  esac
+  shift
+done
 
 has_header() {
   local dir
@@ -26,6 +38,7 @@ check() {
   command -v ninja >/dev/null || missing+=" ninja"
   has_header doctest/doctest.h || missing+=" doctest"
   has_header CLI/CLI.hpp || missing+=" cli11"
+  if [ "$want_fuzzer" = 1 ] && ! has_libfuzzer; then missing+=" fuzzer"; fi
   missing=${missing# }
 }
 
@@ -37,6 +50,7 @@ about() {
     ninja) echo "Ninja|ninja-build" ;;
     doctest) echo "doctest|doctest-dev" ;;
     cli11) echo "CLI11|libcli11-dev" ;;
+    fuzzer) echo "clang++ with libFuzzer|clang" ;;
   esac
 }
 
@@ -57,7 +71,11 @@ install_hint() {
   if [ "$(uname -s)" = Darwin ]; then
     echo "brew install cmake ninja doctest cli11"
   elif command -v apt-get >/dev/null; then
-    echo "sudo apt-get install $(apt_packages "$missing")"
+    case " $missing " in
+      *" fuzzer "*) echo "sudo apt-get install $(apt_packages "$missing") libclang-rt-dev" \
+        "(leave out libclang-rt-dev where there is no such package)" ;;
+      *) echo "sudo apt-get install $(apt_packages "$missing")" ;;
+    esac
   else
     echo "your system's packages for them"
   fi
@@ -94,12 +112,20 @@ install_with_apt() {
   if ! find_cxx >/dev/null; then
     as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q g++-12 >>"$log" 2>&1 || true
   fi
+  # Debian 12 and newer Ubuntus ship libFuzzer (the compiler runtime) in a package of its
+  # own, only recommended by clang's: apt set not to install recommends leaves it out.
+  if [ "$want_fuzzer" = 1 ] && ! has_libfuzzer; then
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q libclang-rt-dev \
+      >>"$log" 2>&1 || true
+  fi
 }
 
 install_with_brew() {
   case " $missing " in
     *" compiler "*) give_up "the compiler comes with Xcode's command line tools" \
       "xcode-select --install" ;;
+    *" fuzzer "*) give_up "Apple's clang has no libFuzzer" \
+      "brew install llvm, then put \$(brew --prefix llvm)/bin first on your PATH" ;;
   esac
   say "setup: installing cmake ninja doctest cli11 with brew"
   brew install cmake ninja doctest cli11 || give_up "brew failed"

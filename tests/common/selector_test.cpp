@@ -1,13 +1,17 @@
 #include <doctest/doctest.h>
+#include <sys/resource.h>
+#include <sys/select.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <stdexcept>
 #include <vector>
 
 #include "common/fd.hpp"
 #include "common/selector.hpp"
+#include "tests/support/open_file_limit.hpp"
 #include "tests/support/socket_pair.hpp"
 #include "tests/support/timing.hpp"
 
@@ -152,15 +156,34 @@ TEST_CASE("many registrations: every backend reports each ready fd once") {
   }
 }
 
+TEST_CASE("a test that raises the soft limit on open files puts it back after") {
+  rlimit start{};
+  REQUIRE(::getrlimit(RLIMIT_NOFILE, &start) == 0);
+  REQUIRE(start.rlim_max > 64);
+  // Below the hard limit, as on machines that start processes with 1,024 of 4,096 or more.
+  rlimit lowered = start;
+  lowered.rlim_cur = std::min<rlim_t>(start.rlim_max - 1, 4096);
+  REQUIRE(::setrlimit(RLIMIT_NOFILE, &lowered) == 0);
+  rlimit now{};
+  {
+    test_support::RaisedOpenFileLimit open_files;
+    ::getrlimit(RLIMIT_NOFILE, &now);
+    CHECK(now.rlim_cur > lowered.rlim_cur);
+    CHECK(open_files.allows(static_cast<int>(lowered.rlim_cur)));
+  }
+  ::getrlimit(RLIMIT_NOFILE, &now);
+  CHECK(now.rlim_cur == lowered.rlim_cur);
+  ::setrlimit(RLIMIT_NOFILE, &start);
+}
+
 TEST_CASE("the select backend refuses an fd at or above FD_SETSIZE, naming the limit") {
+  // A soft limit of 1,024 open files is common: raised to the hard limit, never skipped.
+  test_support::RaisedOpenFileLimit open_files;
+  REQUIRE_MESSAGE(open_files.allows(FD_SETSIZE), open_files.why_not(FD_SETSIZE));
   auto selector = common::make_selector(SelectorKind::select);
   SocketPair pair;
-  // dup2 to a high number: whatever the open-file limit, if it allows 1024 we can test.
-  int high = ::dup2(pair.a.get(), FD_SETSIZE);
-  if (high < 0) {
-    MESSAGE("cannot open fd " << FD_SETSIZE << " here (ulimit -n too low); skipped");
-    return;
-  }
+  const int high = ::dup2(pair.a.get(), FD_SETSIZE);
+  REQUIRE(high == FD_SETSIZE);
   common::Fd owned(high);
   try {
     selector->register_fd(high, EVENT_READ, nullptr);

@@ -28,6 +28,34 @@ ReferenceLines reference_lines(std::string_view stream, std::size_t limit) {
   return reference;
 }
 
+std::string reference_shown(std::string_view text, std::size_t max_bytes) {
+  static constexpr char hex_digits[] = "0123456789abcdef";
+  std::string shown;
+  for (std::size_t at = 0; at < text.size() && at < max_bytes; ++at) {
+    const auto byte = static_cast<unsigned char>(text[at]);
+    if (byte >= ' ' && byte <= '~') {
+      shown += static_cast<char>(byte);
+    } else {
+      shown += "\\x";
+      shown += hex_digits[byte / 16];
+      shown += hex_digits[byte % 16];
+    }
+  }
+  if (text.size() > max_bytes) shown += "...";
+  return shown;
+}
+
+std::string reference_wrong_answer(std::string_view request, std::string_view answer) {
+  const std::string prefix = "Response to ";
+  if (answer == prefix + std::string(request)) return "";
+  const std::string shown = reference_shown(answer, 80);
+  if (answer.substr(0, 6) == "ERROR ") return "server refused it: " + shown;
+  if (answer.substr(0, prefix.size()) == prefix) {
+    return "answer for another request: \"" + shown + "\"";
+  }
+  return "not an answer: \"" + shown + "\"";
+}
+
 std::uint32_t ChunkSizes::step() {
   // xorshift32: tiny, deterministic, good enough to pick piece sizes.
   state_ ^= state_ << 13;

@@ -124,10 +124,21 @@ void check_server_connection(std::span<const std::uint8_t> input) {
   require(server.stats().open_connections < 64, "connections pile up in the server");
   ChunkSizes sizes(input[0]);
   const std::string_view stream(reinterpret_cast<const char*>(input.data() + 1), input.size() - 1);
+  // The connection before this one was answered and closed: the counters stand still.
+  const slow_server::ServerStats before = server.stats();
   const Exchange got = exchange(server.port(), stream, sizes);
   require(!got.reset, "the connection was reset instead of closed");
 
   const ReferenceLines reference = reference_lines(stream, common::protocol::max_line_bytes);
+  // What the server parsed, by its own count (it closed our connection, so it has counted
+  // everything): each line before an over-long one is a request, then the unterminated
+  // rest; no piece of an over-long line is.
+  const slow_server::ServerStats after = server.stats();
+  require(after.requests_received - before.requests_received ==
+              reference.lines.size() + (reference.rest ? 1 : 0),
+          "the server counted other requests than the protocol's lines");
+  require(after.lines_too_long - before.lines_too_long == (reference.too_long ? 1 : 0),
+          "the server's count of over-long lines is wrong");
   std::string expected;
   for (const std::string& line : reference.lines) expected += answer_to(line);
   if (!reference.too_long) {

@@ -50,3 +50,7 @@ TEST_CASE("fuzz corpus: common::LineFramer keeps its invariants on every seed") 
 TEST_CASE("fuzz corpus: slow_server answers every seed as the protocol says") {
   replay("server_connection", fuzz::check_server_connection);
 }
+
+TEST_CASE("fuzz corpus: the clients accept only the answer to the request sent, on every seed") {
+  replay("client_answer", fuzz::check_client_answer);
+}
