@@ -1,12 +1,13 @@
 // thread_engine.hpp: the experiment with one std::thread per worker (the article's
 // threading row, in C++).
 //
-// A thread is a kernel task: it takes a pid from the machine-wide pool (pid_max, 32768
-// by default), a kernel stack, two memory mappings (its stack and a guard page), and a
-// user stack of 8 MiB of address space. Creating threads until the system refuses would
-// take every pid, and every other program on the machine (your shell's next command
-// included) could no longer start a process. So this engine never asks for more than a
-// cap well below those limits, and reports the cap as the reason a run did not finish.
+// A thread is a kernel task: it takes a pid from the machine-wide pool (pid_max: 32768
+// here, 4194304 where systemd sets it), a kernel stack, two memory mappings (its stack
+// and a guard page), and a user stack of 8 MiB of address space. Creating threads until
+// the system refuses would take every pid, and every other program on the machine (your
+// shell's next command included) could no longer start a process. So this engine never
+// asks for more than a cap well below those limits, and reports the cap as the reason a
+// run did not finish.
 #pragma once
 
 #include <cstddef>

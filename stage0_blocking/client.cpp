@@ -152,7 +152,7 @@ void run_threads(const common::ClientOptions& options, common::RunReport& report
 
 std::size_t thread_limit() {
   // Every thread is a kernel task with an id from the same space as every process's
-  // pid: at most pid_max (32768 by default) for the whole machine, and threads-max
+  // pid: at most pid_max (32768 here; systemd sets 4194304) machine-wide, and threads-max
   // tasks in all. A client that took them all would leave the machine unable to start
   // anything else, your shell's next command included, so we stop well below: at
   // 10,000, or a quarter of threads-max if that is less.

@@ -53,9 +53,9 @@ void make_tcp_request(const Shared& shared, int id) {
     *sock = common::make_tcp_socket();                   // non-blocking
     common::start_connect(sock->get(), shared.address);  // usually "in progress"
   } catch (const common::NetError& error) {
-    // On loopback a refused connect often fails right here, not later in on_connected.
+    // Only local failures (no fd, no route): a refusal, even on loopback, reaches on_connected.
     // TODO(exercise 02): this failure counts too.
-    shared.report.request_failed(id, error.what());  // "connect to ...: Connection refused"
+    shared.report.request_failed(id, error.what());  // e.g. "socket: Too many open files"
     return;
   }
 

@@ -82,10 +82,10 @@ void TcpClient::make_tcp_request() {
     sock_ = common::make_tcp_socket();                    // non-blocking
     common::start_connect(sock_.get(), shared_.address);  // usually "in progress"
   } catch (const common::NetError& error) {
-    // On loopback a refused connect often fails right here, not later in on_connected.
+    // Only local failures (no fd, no route): a refusal, even on loopback, reaches on_connected.
     sock_.reset();
     state_ = State::done;
-    shared_.report.request_failed(id_, error.what());  // "connect to ...: Connection refused"
+    shared_.report.request_failed(id_, error.what());  // e.g. "socket: Too many open files"
     return;
   }
   shared_.loop.register_fd(sock_.get(), EVENT_WRITE, [this] { on_ready(); });

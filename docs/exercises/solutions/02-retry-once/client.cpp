@@ -69,8 +69,8 @@ void make_tcp_request(const Shared& shared, int id, common::TimePoint deadline, 
     *sock = common::make_tcp_socket();                   // non-blocking
     common::start_connect(sock->get(), shared.address);  // usually "in progress"
   } catch (const common::NetError& error) {
-    // On loopback a refused connect often fails right here, not later in on_connected.
-    return give_up_or_retry(error.what());  // "connect to ...: Connection refused"
+    // Only local failures (no fd, no route): a refusal, even on loopback, reaches on_connected.
+    return give_up_or_retry(error.what());  // e.g. "socket: Too many open files"
   }
 
   // Every way this attempt ends goes through close(), once. Unregister first: the loop
