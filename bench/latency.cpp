@@ -5,6 +5,11 @@
 // Each operation runs in batches of many; each batch is timed with steady_clock and divided
 // by its size. The table gives the median batch and the spread from the 10th to the 90th
 // percentile: a quiet machine gives a narrow spread, a busy one a wide one.
+//
+// The rows with a second thread keep both threads on one core. Left to the scheduler, a new
+// or woken thread goes to an idle core if there is one, and then the figure is mostly the
+// cost of waking that core: on the 2-core virtual machine of docs/00b-foundations.md, 31-37 us
+// to create and join a thread instead of 8 us, however quiet the machine.
 #include <CLI/CLI.hpp>
 
 #include <netinet/in.h>
@@ -192,8 +197,10 @@ std::vector<Operation> operations(double scale) {
   auto tcp = tcp_ping_pong();
   list.push_back({"loopback TCP round trip", "the same over a TCP connection to 127.0.0.1",
                   batch(2'000), [tcp](long n) { tcp->round_trips(n); }});
-  list.push_back({"create a thread", "std::thread running an empty function, then join", batch(200),
+  list.push_back({"create a thread",
+                  "std::thread running an empty function, then join, on one core", batch(200),
                   [](long n) {
+                    PinnedTo pinned(::sched_getcpu());  // and its new threads: see the header
                     for (long i = 0; i < n; ++i) std::thread([] {}).join();
                   }});
   return list;
