@@ -274,7 +274,8 @@ int main(int argc, char** argv) {
     std::string first;
     std::getline(lines, first);
     long warnings = std::count(last.debug_output.begin(), last.debug_output.end(), '\n');
-    debug_report += "  " + row.name + ": " + std::to_string(warnings) + " warnings" +
+    debug_report += "  " + row.name + ": " + std::to_string(warnings) +
+                    (warnings == 1 ? " warning" : " warnings") +
                     (first.empty() ? "" : ", the first:\n    " + first) + "\n";
   }
 #endif
