@@ -2,7 +2,8 @@
 # bench.sh: the one command for docs/05-road-to-a-million.md. Builds the release preset,
 # runs the three benchmarks (sleep_table, million, c10k) with Python's asyncio and uvloop
 # beside them when python3 is here, writes build/bench/results.json, draws
-# build/bench/road-to-a-million.svg and lists every target as met / not met.
+# build/bench/road-to-a-million.svg and lists every target as met / not met. Before them
+# latency (docs/00b-foundations.md's table), after them cpu_bound (docs/cpu-bound-work.md).
 # A few minutes on 2 cores; measure on a quiet machine (the tables say if it was busy).
 #
 #   bash scripts/bench.sh          the full run
@@ -20,7 +21,7 @@ rm -f "$out/results.json"
 
 echo "== building the release preset =="
 cmake --preset release >/dev/null
-cmake --build --preset release --target sleep_table million c10k bench_chart
+cmake --build --preset release --target latency sleep_table million c10k cpu_bound bench_chart
 
 # Python's rows: asyncio on python3, uvloop on whichever interpreter can import it.
 # Debian packages uvloop for its own /usr/bin/python3 (python3-uvloop); as root we add it.
@@ -39,10 +40,14 @@ else
 fi
 
 if $quick; then
+  latency_options=(--batches 5 --scale 0.1)
+  cpu_bound_options=(--base 1000000 --runs 1)
   sleep_table_options=(--tasks 2000 --sleep-ms 2 --concurrency 10 100 1000)
   million_options=(--tasks 20000 --sleep-ms 200)
   c10k_options=(--requests 100 1000 --delay 0.2 --selector-requests 100 --selector-large 0)
 else
+  latency_options=()
+  cpu_bound_options=()
   sleep_table_options=()
   million_options=()
   c10k_options=()
@@ -50,11 +55,15 @@ fi
 
 started=$SECONDS
 {
+  "$bin/latency" "${latency_options[@]}" --results "$out/results.json"
+  echo
   "$bin/sleep_table" "${sleep_table_options[@]}" "${python_options[@]}" --results "$out/results.json"
   echo
   "$bin/million" "${million_options[@]}" "${python_options[@]}" --results "$out/results.json"
   echo
   "$bin/c10k" "${c10k_options[@]}" "${python_options[@]}" --results "$out/results.json"
+  echo
+  "$bin/cpu_bound" "${cpu_bound_options[@]}" --results "$out/results.json"
   echo
   "$bin/bench_chart" --results "$out/results.json" --svg "$out/road-to-a-million.svg"
 } | tee "$out/tables.txt"

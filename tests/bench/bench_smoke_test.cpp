@@ -123,6 +123,46 @@ TEST_CASE("c10k: every client answers a few requests, and select refuses past FD
   }
 }
 
+TEST_CASE("latency: a row per operation, each with a time, in results.json too") {
+  std::string results = temporary_path("latency.json");
+  auto run = bench::run_child(
+      {AIO_PATH_latency, "--batches", "3", "--scale", "0.01", "--results", results}, limit);
+  CAPTURE(run.out);
+  CAPTURE(run.err);
+  CHECK(run.exit_code == 0);
+  for (const char* row : {"function call", "system call", "coroutine resume",
+                          "thread context switch", "loopback TCP round trip", "create a thread"})
+    CHECK(contains(run.out, row));
+  auto operations = read_json(results)["latency"]["operations"].as_array();
+  CHECK(operations.size() >= 6);
+  for (const auto& operation : operations) CHECK(operation["median_ns"].as_number() > 0);
+}
+
+TEST_CASE("cpu_bound: every engine gets the sums right, and --debug names the long steps") {
+  std::string results = temporary_path("cpu_bound.json");
+  // A whole sum below 1,000,000 takes 0.3 ms or more: a slow step at 0.1 ms.
+  auto run =
+      bench::run_child({AIO_PATH_cpu_bound, "--base", "1000000", "--count", "2", "--runs", "1",
+                        "--workers", "2", "--slow-step-ms", "0.1", "--results", results},
+                       limit);
+  CAPTURE(run.out);
+  CAPTURE(run.err);
+  CHECK(run.exit_code == 0);  // a wrong sum ends it with an error
+  CHECK(contains(run.out, "threads (std::thread)"));
+  CHECK(contains(run.out, "processes (fork)"));
+  auto engines = read_json(results)["cpu_bound"]["engines"].as_array();
+#if AIO_HAVE_STAGE4
+  CHECK(engines.size() == 5);
+  std::string per_number = "a task per number: ";  // "...: 2 warnings, the first:"
+  auto at = run.out.find(per_number);
+  REQUIRE(at != std::string::npos);
+  CHECK(std::stoi(run.out.substr(at + per_number.size())) >= 2);
+  CHECK(contains(run.out, " ran for "));
+#else
+  CHECK(engines.size() == 3);
+#endif
+}
+
 TEST_CASE("bench_chart draws what the benchmarks wrote") {
   std::string results = temporary_path("chart.json");
   std::string svg = temporary_path("chart.svg");
