@@ -97,6 +97,7 @@ struct Server::Impl {
   void arm_timer(Connection& connection);
   std::optional<TimePoint> next_deadline(const Connection& connection) const;
   bool reading_now(const Connection& connection) const;
+  void start_line_clock(Connection& connection, std::string_view bytes);
 
   // server_requests.cpp: reading requests.
   void on_readable(Connection& connection);

@@ -57,17 +57,12 @@ void Server::Impl::on_bytes(Connection& connection, std::string_view bytes) {
     return settle(connection);
   }
   connection.framer.feed(bytes);
-  // --request-timeout counts from the first byte of a line, whatever follows it.
-  if (const auto last_newline = bytes.rfind('\n'); last_newline != bytes.npos) {
-    connection.line_started.reset();
-    if (last_newline + 1 < bytes.size()) connection.line_started = now;
-  } else if (!connection.line_started) {
-    connection.line_started = now;
-  }
+  start_line_clock(connection, bytes);  // --request-timeout
   take_requests(connection);
 }
 // [/docs]
 
+// [docs:slow-server-take-requests]
 // Takes line after line as a request while the connection may owe more answers. The
 // limit holds per line: one read of 16 KiB of '\n' is 16,384 requests, and the server
 // takes no more of them than the limit; the rest wait in the framer until answers go out.
@@ -89,6 +84,7 @@ void Server::Impl::take_requests(Connection& connection) {
   }
   settle(connection);
 }
+// [/docs]
 
 // [docs:slow-server-request]
 void Server::Impl::on_request(Connection& connection, std::string request) {

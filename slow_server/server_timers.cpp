@@ -46,6 +46,17 @@ void Server::Impl::run_due_timers() {
   counters.timers = timers.size();
 }
 
+// --request-timeout counts from the first byte of a line, however slowly the rest comes:
+// `bytes` were just read; a line that began in them began now.
+void Server::Impl::start_line_clock(Connection& connection, std::string_view bytes) {
+  if (const auto last_newline = bytes.rfind('\n'); last_newline != bytes.npos) {
+    connection.line_started.reset();
+    if (last_newline + 1 < bytes.size()) connection.line_started = now;
+  } else if (!connection.line_started) {
+    connection.line_started = now;
+  }
+}
+
 // The request deadline counts only while the server reads from the connection: a line
 // the limits stopped us reading (back-pressure) is not the client's delay.
 bool Server::Impl::reading_now(const Connection& connection) const {
