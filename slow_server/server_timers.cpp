@@ -32,7 +32,10 @@ std::optional<std::chrono::nanoseconds> Server::Impl::time_to_next_timer() const
 
 void Server::Impl::run_due_timers() {
   now = Clock::now();
-  if (accept_resume && *accept_resume <= now) resume_accepting();
+  if (accept_resume && *accept_resume <= now) {
+    accept_resume.reset();  // even when draining, which does not resume: else it spins
+    resume_accepting();
+  }
   if (drain_deadline && *drain_deadline <= now) {
     stopping = true;  // what is still owed is dropped: main reports how many
     return;
@@ -98,6 +101,12 @@ void Server::Impl::on_timer(Connection& connection) {
     if (now >= connection.linger_until) return close_connection(connection, "closed");
     return settle(connection);
   }
+  // What is due goes out first: a deadline below closes the connection, and the answers
+  // already due are still written before its error line (docs/protocol.md).
+  if (connection.trickle_at && *connection.trickle_at <= now) on_trickle(connection);
+  if (!connection.pending.empty() && connection.pending.front().due <= now)
+    on_answer_due(connection);
+  if (connection.state == ConnectionState::closed) return;
   if (request_timeout.count() > 0 && connection.line_started && reading_now(connection) &&
       now >= *connection.line_started + request_timeout) {
     ++counters.request_timeouts;  // slowloris: a byte now and then, never a whole line
@@ -111,9 +120,6 @@ void Server::Impl::on_timer(Connection& connection) {
   if (idle_timeout.count() > 0 && connection.pending.empty() &&
       now >= connection.last_activity + idle_timeout)
     return close_connection(connection, "idle timeout");
-  if (connection.trickle_at && *connection.trickle_at <= now) on_trickle(connection);
-  if (!connection.pending.empty() && connection.pending.front().due <= now)
-    on_answer_due(connection);
   settle(connection);  // sets the next timer
 }
 
