@@ -203,12 +203,7 @@ int run(const AbuseOptions& options) {
 int main(int argc, char** argv) {
   CLI::App app{"slow_server_abuse_check: flood, slowloris or churn against a slow_server"};
   AbuseOptions options;
-  app.add_option("--host", options.host, "Server host")
-      ->capture_default_str()
-      ->check(common::host_validator());
-  app.add_option("--port", options.port, "Server port")
-      ->capture_default_str()
-      ->check(common::integer_validator(1, 65535));
+  common::add_server_address_options(app, options.host, options.port);
   common::add_choice_option(
       app, "--mode", options.mode,
       {{"flood", Mode::flood}, {"slowloris", Mode::slowloris}, {"churn", Mode::churn}},
