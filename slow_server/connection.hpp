@@ -96,7 +96,6 @@ struct Connection {
 
   std::uint32_t interest = 0;     // what the selector watches for (0: not registered)
   std::size_t counted_bytes = 0;  // held_bytes() when the server's total last counted it
-  bool held_back = false;         // the budget is spent: waiting in the server's held_back
 
   // What the deadlines count from (server_timers.cpp).
   common::TimePoint last_activity;                // the last byte read or written (idle)

@@ -66,9 +66,7 @@ void Server::Impl::count_bytes(Connection& connection) {
 // The global budget stopped this connection, its own limits would not have: nothing it
 // does will wake it (it is not read), so remember it for when the budget has room again.
 void Server::Impl::hold_back(Connection& connection) {
-  if (connection.held_back) return;
   held_back.insert(connection.serial);
-  connection.held_back = true;
 }
 
 // Once the budget has room again, every connection it stopped gets another look. The
@@ -84,7 +82,6 @@ void Server::Impl::resume_held_back() {
     auto found = connections.find(serial);
     if (found == connections.end()) continue;
     Connection& connection = *found->second;
-    connection.held_back = false;
     guarded(connection, [&] { settle(connection); });
   }
 }

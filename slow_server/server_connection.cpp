@@ -94,7 +94,7 @@ void Server::Impl::close_connection(Connection& connection, std::string_view why
   connection.state = ConnectionState::closed;
   count_bytes(connection);           // its bytes go back to the budget
   timers.cancel(connection.serial);  // and its timer out of the queue, now
-  if (connection.held_back) held_back.erase(connection.serial);
+  held_back.erase(connection.serial);
   counters.timers = timers.size();
   --counters.open_connections;
   note(connection, why);
