@@ -40,7 +40,7 @@ void operator delete(void* memory, std::size_t) noexcept {
 
 using namespace slow_server_test;
 
-TEST_CASE("an allocation failure closes the connection it served; the others are answered") {
+TEST_CASE("an allocation failure closes the connection it served, and the others are answered") {
   exempt = true;  // only the server's thread fails
   const int bystander_count = 3;
   test_support::ServerThread server(with_delay(0.1));
