@@ -17,6 +17,13 @@ void add_selector_option(CLI::App& app, SelectorKind& kind) {
                     "How the loop waits for sockets: epoll, poll or select (docs/selectors.md)");
 }
 
+void add_server_address_options(CLI::App& app, std::string& host, std::uint16_t& port) {
+  app.add_option("--host", host, "Server host")->capture_default_str()->check(host_validator());
+  app.add_option("--port", port, "Server port")
+      ->capture_default_str()
+      ->check(integer_validator(1, 65535));  // port 0 is for listening, not connecting
+}
+
 CLI::Validator host_validator() {
   return CLI::Validator(
       [](std::string& host) -> std::string {

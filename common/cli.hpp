@@ -36,6 +36,10 @@ void add_selector_option(CLI::App& app, SelectorKind& kind);
 // A host name that resolves (an address to listen on or connect to).
 CLI::Validator host_validator();
 
+// --host and --port of the server to connect to: every client stage, and slow_server's
+// load and abuse checks.
+void add_server_address_options(CLI::App& app, std::string& host, std::uint16_t& port);
+
 // An integer option ("--port 8080", "--requests 10"): decimal digits from `min` to `max`.
 // Why not CLI11's own reading: CLI11 2.1 reads integers as C literals (strtoll, base 0),
 // so "--port 010" would be port 8 and "--port 0x1f90" port 8080, a surprise for anyone who

@@ -12,12 +12,7 @@ std::vector<int> ClientOptions::request_ids() const {
 }
 
 void add_client_options(CLI::App& app, ClientOptions& options, bool with_selector) {
-  app.add_option("--host", options.host, "Server host")
-      ->capture_default_str()
-      ->check(host_validator());
-  app.add_option("--port", options.port, "Server port")
-      ->capture_default_str()
-      ->check(integer_validator(1, 65535));  // port 0 is for listening, not connecting
+  add_server_address_options(app, options.host, options.port);
   app.add_option("--requests", options.requests, "How many requests to send (ids N-1 down to 0)")
       ->capture_default_str()
       ->check(integer_validator(1, 10'000'000));

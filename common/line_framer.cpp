@@ -30,7 +30,11 @@ std::optional<std::string> LineFramer::next_line() {
   std::size_t newline = buffer_.find('\n', scanned_);
   if (newline == std::string::npos) {
     scanned_ = buffer_.size();
-    if (buffered_bytes() > max_line_bytes_) too_long_ = true;
+    if (buffered_bytes() > max_line_bytes_) {
+      too_long_ = true;
+    } else {
+      release_spare_capacity();
+    }
     return std::nullopt;
   }
   std::string_view line(buffer_.data() + start_, newline - start_);
@@ -41,6 +45,16 @@ std::optional<std::string> LineFramer::next_line() {
   std::string result = without_carriage_return(line);
   start_ = scanned_ = newline + 1;
   return result;
+}
+
+// Every whole line is out; at most one partial line is left. A buffer that a burst grew
+// (one read of many lines) gives its memory back, so a quiet connection holds little.
+void LineFramer::release_spare_capacity() {
+  if (buffer_.capacity() <= 4 * max_line_bytes_) return;
+  buffer_.erase(0, start_);
+  scanned_ -= start_;
+  start_ = 0;
+  buffer_.shrink_to_fit();  // never throws: libstdc++ keeps the buffer if it cannot allocate
 }
 
 std::optional<std::string> LineFramer::take_rest() {

@@ -22,7 +22,8 @@ class LineFramer {
   // Appends bytes just received.
   void feed(std::string_view bytes);
 
-  // The next whole line, or nullopt when no whole line has arrived yet.
+  // The next whole line, or nullopt when no whole line has arrived yet (then a buffer
+  // that a burst of lines made big is shrunk back).
   // Also nullopt once too_long() is true: a line (whole, or still partial) longer
   // than the limit means the stream cannot be trusted any more.
   std::optional<std::string> next_line();
@@ -37,6 +38,8 @@ class LineFramer {
   std::size_t buffered_bytes() const noexcept { return buffer_.size() - start_; }
 
  private:
+  void release_spare_capacity();
+
   std::string buffer_;
   std::size_t start_ = 0;    // where the next line begins in buffer_
   std::size_t scanned_ = 0;  // buffer_[start_, scanned_) holds no '\n'

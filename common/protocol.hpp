@@ -14,6 +14,8 @@ inline constexpr std::string_view default_host = "127.0.0.1";
 inline constexpr std::size_t max_line_bytes = 1024;
 // What the server writes, at once, before closing a connection whose line is too long.
 inline constexpr std::string_view line_too_long = "ERROR line too long\n";
+// ... and before closing one whose line was not whole within --request-timeout.
+inline constexpr std::string_view request_timeout = "ERROR request timeout\n";
 
 // "Request 7\n": what a client sends.
 inline std::string request_line(int id) {

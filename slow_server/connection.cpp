@@ -1,9 +1,17 @@
-// connection.cpp: the output buffer's bookkeeping and a connection's name for logs.
+// connection.cpp: the output buffer's bookkeeping, the owed answers' byte count and a
+// connection's name for logs.
 #include "slow_server/connection.hpp"
 
 #include <arpa/inet.h>
 
 namespace slow_server {
+namespace {
+
+// A drained output buffer bigger than this gives its memory back: after a burst of
+// answers, an idle connection should not keep the burst's buffer for ever.
+constexpr std::size_t keep_at_most = 16 * 1024;
+
+}  // namespace
 
 void OutputBuffer::append_answer(std::string_view answer) {
   append(answer);
@@ -28,7 +36,32 @@ std::size_t OutputBuffer::consume(std::size_t count) {
     answer_ends_.pop_front();
     ++finished;
   }
+  if (empty() && bytes_.capacity() > keep_at_most) {
+    bytes_.clear();
+    sent_ = 0;
+    bytes_.shrink_to_fit();  // empty: back to the string's own 15 bytes, no allocation
+  }
   return finished;
+}
+
+void Connection::owe(common::TimePoint due, std::string request) {
+  const std::size_t size = request.size();
+  pending.push_back({due, std::move(request)});  // may throw: then nothing changed
+  pending_bytes += size;
+}
+
+PendingAnswer Connection::take_oldest() {
+  PendingAnswer answer = std::move(pending.front());
+  pending.pop_front();
+  pending_bytes -= answer.request.size();
+  return answer;
+}
+
+std::size_t Connection::drop_pending() {
+  const std::size_t dropped = pending.size();
+  pending.clear();
+  pending_bytes = 0;
+  return dropped;
 }
 
 std::string Connection::peer_text() const {

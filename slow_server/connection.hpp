@@ -3,8 +3,9 @@
 // A Connection owns its socket (common::Fd closes it), the bytes received but not yet
 // cut into requests (a LineFramer), the answers it still owes (each with the time it is
 // due) and the bytes of answers that are due but not yet written (an OutputBuffer: a
-// send() may take only part of them). The server's table owns every Connection; the
-// selector and the timers only refer to it (by pointer and by serial number).
+// send() may take only part of them), and the times its deadlines count from. The
+// server's table owns every Connection; the selector and the timer queue only refer to
+// it (by pointer and by serial number).
 #pragma once
 
 #include <netinet/in.h>
@@ -12,6 +13,8 @@
 #include <cstddef>
 #include <cstdint>
 #include <deque>
+#include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -68,6 +71,17 @@ struct Connection {
   // "127.0.0.1:50412", for log lines.
   std::string peer_text() const;
 
+  // Answers owed: requests taken but not yet answered, and answers not completely written.
+  std::size_t owed_answers() const noexcept { return pending.size() + output.unfinished_answers(); }
+  // What the server holds for this client: bytes read but not yet cut into requests, the
+  // text of the requests owed, and answers not yet written (the budget counts these).
+  std::size_t held_bytes() const noexcept {
+    return framer.buffered_bytes() + pending_bytes + output.size();
+  }
+  void owe(common::TimePoint due, std::string request);
+  PendingAnswer take_oldest();  // pending must not be empty
+  std::size_t drop_pending();   // returns how many were dropped
+
   const std::uint64_t serial;  // never reused, unlike the fd number
   common::Fd socket;
   const sockaddr_in peer;
@@ -75,12 +89,24 @@ struct Connection {
 
   ConnectionState state = ConnectionState::reading;
   common::LineFramer framer;
+  bool lines_waiting = false;  // the limits stopped us taking lines: the framer may hold more
   std::deque<PendingAnswer> pending;  // arrival order, hence due order
+  std::size_t pending_bytes = 0;      // the text of the requests in `pending`
   OutputBuffer output;
 
-  std::uint32_t interest = 0;       // what the selector watches for (0: not registered)
-  common::TimePoint last_activity;  // the last byte read or written
-  bool trickle_scheduled = false;   // --fault trickle: a trickle timer is queued
+  std::uint32_t interest = 0;     // what the selector watches for (0: not registered)
+  std::size_t counted_bytes = 0;  // held_bytes() when the server's total last counted it
+
+  // What the deadlines count from (server_timers.cpp).
+  common::TimePoint last_activity;                // the last byte read or written (idle)
+  std::optional<common::TimePoint> line_started;  // the unfinished line's first byte (request)
+  common::TimePoint output_waiting_since;         // queued, or the last send that took bytes
+  std::optional<common::TimePoint> trickle_at;    // --fault trickle: the next byte
+  common::TimePoint linger_until;                 // lingering: close by then
+
+  // Closed this turn: the server frees it after the turn (server_impl.hpp). A link, not a
+  // vector, so that closing never allocates: it is what we do when memory runs out.
+  std::unique_ptr<Connection> next_closed;
 };
 
 }  // namespace slow_server

@@ -243,12 +243,7 @@ int LoadCheck::report(double wall_seconds) {
 int main(int argc, char** argv) {
   CLI::App app{"slow_server_load_check: N connections at once to a slow_server, each answered?"};
   CheckOptions options;
-  app.add_option("--host", options.host, "Server host")
-      ->capture_default_str()
-      ->check(common::host_validator());
-  app.add_option("--port", options.port, "Server port")
-      ->capture_default_str()
-      ->check(common::integer_validator(1, 65535));
+  common::add_server_address_options(app, options.host, options.port);
   app.add_option("--connections", options.connections, "How many connections to open")
       ->capture_default_str()
       ->check(common::integer_validator(1, 1'000'000));

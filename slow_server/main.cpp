@@ -1,6 +1,6 @@
 // main.cpp: the slow_server program. Parses options, raises the open-file limit,
 // prints "listening on HOST:PORT", and serves until SIGINT or SIGTERM (the first drains,
-// a second stops at once).
+// a second stops at once). SIGUSR1 prints the server's counters on stderr.
 // The server itself is server.hpp; the protocol is docs/protocol.md.
 #include <CLI/CLI.hpp>
 
@@ -32,6 +32,12 @@ extern "C" void on_stop_signal(int) {
   errno = saved_errno;
 }
 
+extern "C" void on_report_signal(int) {
+  const int saved_errno = errno;
+  if (slow_server::Server* server = running_server.load()) server->report();
+  errno = saved_errno;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -59,6 +65,8 @@ int main(int argc, char** argv) {
     sigemptyset(&action.sa_mask);
     ::sigaction(SIGINT, &action, nullptr);
     ::sigaction(SIGTERM, &action, nullptr);
+    action.sa_handler = on_report_signal;
+    ::sigaction(SIGUSR1, &action, nullptr);
     std::signal(SIGPIPE, SIG_IGN);  // send_some() uses MSG_NOSIGNAL; this is belt and braces
     std::cout << "listening on " << options.host << ":" << server.port() << std::endl;
 

@@ -32,6 +32,32 @@ void add_server_options(CLI::App& app, ServerOptions& options) {
                  "Close a connection silent this many seconds with nothing owed (0: never)")
       ->capture_default_str()
       ->check(seconds);
+  app.add_option("--request-timeout", options.request_timeout_seconds,
+                 "A request line must be whole this many seconds after its first byte, or "
+                 "the client gets 'ERROR request timeout' and is closed (0: no limit)")
+      ->capture_default_str()
+      ->check(seconds);
+  app.add_option("--send-timeout", options.send_timeout_seconds,
+                 "Close a connection whose owed answers could not be written for this many "
+                 "seconds: the client does not read (0: never)")
+      ->capture_default_str()
+      ->check(seconds);
+  app.add_option("--max-owed-per-connection", options.max_owed_per_connection,
+                 "Answers one connection may owe; past it the server reads no more of its "
+                 "requests until it reads answers")
+      ->capture_default_str()
+      ->check(integer_validator(1, 1'000'000'000));
+  app.add_option("--max-owed-answers", options.max_owed_answers,
+                 "Answers all connections together may owe before the server reads only a "
+                 "small reserve from each (0: no limit)")
+      ->capture_default_str()
+      ->check(integer_validator(0, 1'000'000'000));
+  app.add_option("--max-buffered-bytes", options.max_buffered_bytes,
+                 "Bytes held for all connections together (unread lines, owed requests, "
+                 "unsent answers) before the server reads only a small reserve from each "
+                 "(0: no limit)")
+      ->capture_default_str()
+      ->check(integer_validator(0, 1'000'000'000'000));
   app.add_option("--drain-timeout", options.drain_timeout_seconds,
                  "After SIGTERM/SIGINT, seconds to keep sending owed answers before "
                  "dropping the rest")

@@ -7,8 +7,10 @@
 
 namespace slow_server {
 
-// Adds --host --port --delay --framing --max-connections --idle-timeout --drain-timeout
-// --verbose --selector and the teaching aids (--fault, --fault-every, --trickle-gap) to `app`.
+// Adds --host --port --delay --framing --max-connections, the deadlines (--idle-timeout
+// --request-timeout --send-timeout --drain-timeout), the memory budget
+// (--max-owed-per-connection --max-owed-answers --max-buffered-bytes), --verbose --selector
+// and the teaching aids (--fault, --fault-every, --trickle-gap) to `app`.
 void add_server_options(CLI::App& app, ServerOptions& options);
 
 }  // namespace slow_server

@@ -3,10 +3,14 @@
 // The loop in run() does three things, over and over:
 //   1. wait in the selector until a socket is ready or the earliest timer is due;
 //   2. handle the ready sockets: accept new clients, read requests (each queued as a
-//      PendingAnswer due `delay` later, plus an answer timer), write buffered output;
-//   3. fire the due timers: move due answers into the connection's output and write them.
+//      PendingAnswer due `delay` later), write buffered output;
+//   3. fire the due timers (one per connection, for its earliest deadline): move due
+//      answers into the connection's output and write them, or close it at a deadline.
 // Nothing ever blocks and nothing sleeps, so 10,000 clients waiting 5 s each cost one
 // thread and a little memory, and every answer leaves `delay` after its request came in.
+// Accepting is server_accept.cpp; what one connection does, server_requests.cpp and
+// server_answers.cpp; its deadlines, server_timers.cpp; how much the server holds for all
+// of them, server_budget.cpp.
 #include "slow_server/server.hpp"
 
 #include <fcntl.h>
@@ -24,13 +28,6 @@
 namespace slow_server {
 namespace {
 
-// Accept at most this many clients per wake-up, so a flood of connects cannot starve
-// the clients already connected (the listener stays ready; we come back next turn).
-constexpr int accept_batch = 256;
-// After EMFILE/ENFILE, leave the listener alone this long (unless a connection closes
-// first): accept() would fail again at once, and the loop would spin at 100% CPU.
-constexpr std::chrono::milliseconds accept_pause{100};
-
 Clock::duration checked_seconds(double seconds, const char* name) {
   if (!std::isfinite(seconds) || seconds < 0 || seconds > 1e9)
     throw std::invalid_argument(std::string(name) + " must be a number of seconds >= 0");
@@ -44,10 +41,14 @@ Server::Impl::Impl(ServerOptions options_in, std::ostream& log_in)
       log(log_in),
       delay(checked_seconds(options.delay_seconds, "delay")),
       idle_timeout(checked_seconds(options.idle_timeout_seconds, "idle timeout")),
+      request_timeout(checked_seconds(options.request_timeout_seconds, "request timeout")),
+      send_timeout(checked_seconds(options.send_timeout_seconds, "send timeout")),
       trickle_gap(checked_seconds(options.trickle_gap_seconds, "trickle gap")),
       drain_timeout(checked_seconds(options.drain_timeout_seconds, "drain timeout")) {
   if (options.fault_every == 0) throw std::invalid_argument("fault_every must be >= 1");
   if (options.max_connections == 0) throw std::invalid_argument("max_connections must be >= 1");
+  if (options.max_owed_per_connection == 0)
+    throw std::invalid_argument("max_owed_per_connection must be >= 1");
   // The kernel caps the backlog at net.core.somaxconn; ask for plenty, floods are the point.
   listener = common::listen_tcp(options.host, options.port, 65535);
   int pipe_fds[2];
@@ -74,21 +75,26 @@ void Server::Impl::run() {
         if (!draining) accept_clients();  // closed when the drain began, earlier this turn
       } else {
         auto& connection = *static_cast<Connection*>(event.data);
-        if (event.events & common::EVENT_READ) on_readable(connection);
-        if (event.events & common::EVENT_WRITE) on_writable(connection);
+        guarded(connection, [&] {  // out of memory: this connection closes, not the server
+          if (event.events & common::EVENT_READ) on_readable(connection);
+          if (event.events & common::EVENT_WRITE) on_writable(connection);
+        });
       }
     }
     run_due_timers();
-    closed.clear();
+    resume_held_back();  // the budget has room again: the connections it stopped go on
+    free_closed();
     if (draining && counters.pending_answers == 0) stopping = true;  // all promises kept
   }
   shut_down();
 }
 // [/docs]
 
-// The self-pipe carries one byte per request: 's' for stop(), 'd' for drain().
+// The self-pipe carries one byte per request: 's' for stop(), 'd' for drain(), 'r' for
+// report().
 constexpr char stop_byte = 's';
 constexpr char drain_byte = 'd';
+constexpr char report_byte = 'r';
 
 void Server::Impl::stop() noexcept {
   // write() is async-signal-safe: this is all a signal handler may do. The loop sees the
@@ -100,12 +106,21 @@ void Server::Impl::drain() noexcept {
   [[maybe_unused]] auto written = ::write(wake_write.get(), &drain_byte, 1);
 }
 
+void Server::Impl::report() noexcept {
+  [[maybe_unused]] auto written = ::write(wake_write.get(), &report_byte, 1);
+}
+
 void Server::Impl::on_wake() {
   char bytes[64];
   ssize_t got;
   // Read the pipe empty: level-triggered, a byte left in it would wake us forever.
   while ((got = ::read(wake_read.get(), bytes, sizeof bytes)) > 0) {
     for (ssize_t i = 0; i < got; ++i) {
+      if (bytes[i] == report_byte) {
+        counters.timers = timers.size();
+        log << "slow_server: " << describe(server_stats(counters)) << std::endl;
+        continue;
+      }
       // A second drain() (the user pressed Ctrl-C again) means: do not wait any longer.
       if (bytes[i] == stop_byte || draining) {
         stopping = true;
@@ -129,11 +144,12 @@ void Server::Impl::start_draining() {
     if (connection->state == ConnectionState::reading) readers.push_back(connection.get());
   for (Connection* connection : readers) {
     // As if the client had half-closed: answer what it asked, then close (at once if it
-    // is owed nothing). Lines it sends from now on are not read (docs/protocol.md).
+    // is owed nothing). Lines it sends from now on are not read (docs/protocol.md), nor
+    // lines already read that the limits held back.
     connection->state = ConnectionState::answering_rest;
-    settle(*connection);
+    guarded(*connection, [&] { settle(*connection); });
   }
-  timers.add(now + drain_timeout, TimerKind::drain_end, 0);
+  drain_deadline = now + drain_timeout;
 }
 
 void Server::Impl::shut_down() {
@@ -143,148 +159,25 @@ void Server::Impl::shut_down() {
     connection->socket.reset();
   }
   connections.clear();
+  free_closed();
   counters.open_connections = 0;
 }
 
-// ---------------------------------------------------------------------------------
-// Accepting.
-
-void Server::Impl::accept_clients() {
-  for (int i = 0; i < accept_batch && !accept_paused; ++i) {
-    sockaddr_in peer{};
-    socklen_t length = sizeof peer;
-    int fd = ::accept4(listener.get(), reinterpret_cast<sockaddr*>(&peer), &length,
-                       SOCK_NONBLOCK | SOCK_CLOEXEC);
-    if (fd < 0) {
-      switch (errno) {
-        case EAGAIN:
-#if EAGAIN != EWOULDBLOCK
-        case EWOULDBLOCK:
-#endif
-          return;  // nobody else is waiting
-        case EINTR:
-        case ECONNABORTED:  // the client gave up while in the queue
-        case EPROTO:
-        case ENETDOWN:
-        case ENOPROTOOPT:
-        case EHOSTDOWN:
-        case EHOSTUNREACH:
-        case ENETUNREACH:
-          continue;  // that one client's problem: try the next
-        default:
-          pause_accepting(errno);  // EMFILE, ENFILE, ENOBUFS, ENOMEM, or worse
-          return;
-      }
-    }
-    common::Fd socket(fd);
-    if (connections.size() >= options.max_connections) {
-      ++counters.connections_refused;  // Fd's destructor closes it: the client sees EOF
-      if (options.verbose) log << "refused a connection: --max-connections reached\n";
-      continue;
-    }
-    open_connection(std::move(socket), peer);
-  }
-}
-
-void Server::Impl::open_connection(common::Fd socket, const sockaddr_in& peer) {
-  const std::uint64_t accepted = counters.connections_accepted + 1;
-  const bool faulty = options.fault != Fault::none && accepted % options.fault_every == 0;
-  auto connection =
-      std::make_unique<Connection>(next_serial++, std::move(socket), peer, faulty, now);
-  try {
-    watch(*connection, common::EVENT_READ);
-  } catch (const std::exception& error) {  // select(): fd >= FD_SETSIZE
-    ++counters.connections_refused;
-    if (!warned_unwatchable || options.verbose)  // once: a flood would flood the log too
-      log << "slow_server: refusing connections: " << error.what() << "\n";
-    warned_unwatchable = true;
-    return;
-  }
-  ++counters.connections_accepted;
-  ++counters.open_connections;
-  if (idle_timeout.count() > 0)
-    timers.add(now + idle_timeout, TimerKind::idle_check, connection->serial);
-  note(*connection, faulty ? "accepted (the --fault applies to it)" : "accepted");
-  connections.emplace(connection->serial, std::move(connection));
-}
-
-void Server::Impl::pause_accepting(int error) {
-  ++counters.accept_pauses;
-  if (options.verbose)
-    log << "accept: " << common::errno_text(error) << "; not accepting for 100 ms\n";
-  selector->unregister(listener.get());
-  accept_paused = true;
-  timers.add(now + accept_pause, TimerKind::accept_resume, 0);
-}
-
-void Server::Impl::resume_accepting() {
-  if (!accept_paused || stopping || draining) return;
-  accept_paused = false;
-  selector->register_fd(listener.get(), common::EVENT_READ, &listener_tag);
+void Server::Impl::free_closed() {
+  // One at a time: a chain of unique_ptrs freed from its head would recurse once per link.
+  while (closed) closed = std::move(closed->next_closed);
 }
 
 // ---------------------------------------------------------------------------------
-// Timers.
-
-std::optional<std::chrono::nanoseconds> Server::Impl::time_to_next_timer() const {
-  auto due = timers.next_due();
-  if (!due) return std::nullopt;
-  return std::max(std::chrono::nanoseconds::zero(), *due - Clock::now());
-}
-
-void Server::Impl::run_due_timers() {
-  now = Clock::now();
-  while (auto timer = timers.pop_due(now)) {
-    if (timer->kind == TimerKind::accept_resume) {
-      resume_accepting();
-      continue;
-    }
-    if (timer->kind == TimerKind::drain_end) {
-      stopping = true;  // what is still owed is dropped: main reports how many
-      continue;
-    }
-    auto found = connections.find(timer->serial);
-    if (found == connections.end()) continue;  // that connection is gone: a stale timer
-    Connection& connection = *found->second;
-    switch (timer->kind) {
-      case TimerKind::answer:
-        on_answer_due(connection);
-        break;
-      case TimerKind::trickle:
-        on_trickle(connection);
-        break;
-      case TimerKind::idle_check:
-        on_idle_check(connection);
-        break;
-      case TimerKind::linger_end:
-        close_connection(connection, "closed");
-        break;
-      case TimerKind::accept_resume:
-      case TimerKind::drain_end:
-        break;
-    }
-  }
-}
-
-void Server::Impl::on_idle_check(Connection& connection) {
-  if (connection.state == ConnectionState::lingering) return;  // linger_end closes it
-  const auto timeout = idle_timeout;
-  if (!connection.pending.empty()) {  // answers are coming: not idle
-    timers.add(now + timeout, TimerKind::idle_check, connection.serial);
-    return;
-  }
-  const TimePoint deadline = connection.last_activity + timeout;
-  if (now < deadline) {
-    timers.add(deadline, TimerKind::idle_check, connection.serial);
-    return;
-  }
-  close_connection(connection, "idle timeout");
-}
+// Log lines.
 
 void Server::Impl::note(const Connection& connection, std::string_view what) {
   if (!options.verbose) return;
-  log << "connection " << connection.serial << " from " << connection.peer_text() << ": " << what
-      << "\n";
+  try {
+    log << "connection " << connection.serial << " from " << connection.peer_text() << ": " << what
+        << "\n";
+  } catch (const std::bad_alloc&) {  // a log line is not worth a connection, nor the server
+  }
 }
 
 // ---------------------------------------------------------------------------------
@@ -308,21 +201,12 @@ void Server::drain() noexcept {
   impl_->drain();
 }
 
+void Server::report() noexcept {
+  impl_->report();
+}
+
 ServerStats Server::stats() const {
-  const Counters& counters = impl_->counters;
-  ServerStats stats;
-  stats.connections_accepted = counters.connections_accepted;
-  stats.connections_refused = counters.connections_refused;
-  stats.requests_received = counters.requests_received;
-  stats.answers_sent = counters.answers_sent;
-  stats.answers_dropped = counters.answers_dropped;
-  stats.lines_too_long = counters.lines_too_long;
-  stats.accept_pauses = counters.accept_pauses;
-  stats.faults_applied = counters.faults_applied;
-  stats.open_connections = counters.open_connections;
-  stats.pending_answers = counters.pending_answers;
-  stats.answers_sent_draining = counters.answers_sent_draining;
-  return stats;
+  return server_stats(impl_->counters);
 }
 
 }  // namespace slow_server

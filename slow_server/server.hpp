@@ -40,9 +40,21 @@ struct ServerOptions {
   double delay_seconds = 5.0;
   Framing framing = Framing::line;
   std::size_t max_connections = 20000;
-  double idle_timeout_seconds = 300.0;  // 0: never close an idle connection
-  double drain_timeout_seconds = 10.0;  // drain(): stop at once after this long
-  bool verbose = false;                 // one log line per connection event
+  double idle_timeout_seconds = 300.0;    // 0: never close an idle connection
+  double request_timeout_seconds = 10.0;  // a line must be whole this long after its first
+                                          // byte (nginx: client_header_timeout); 0: no limit
+  double send_timeout_seconds = 60.0;     // owed output that makes no progress this long
+                                          // closes the connection (nginx: send_timeout); 0: never
+  double drain_timeout_seconds = 10.0;    // drain(): stop at once after this long
+  // The memory budget (docs/protocol.md, "Limits"). One connection may owe this many
+  // answers; past it the server takes no more of its lines until it reads some answers.
+  std::size_t max_owed_per_connection = 4096;
+  // All connections together: answers owed, and bytes held (read but not yet cut into
+  // requests, the text of owed requests, answers not yet written). Once either is spent,
+  // a connection is read only within a small reserve. 0: no such budget.
+  std::size_t max_owed_answers = 250'000;
+  std::size_t max_buffered_bytes = 64 << 20;
+  bool verbose = false;  // one log line per connection event
   common::SelectorKind selector = common::default_selector_kind();
   Fault fault = Fault::none;
   std::size_t fault_every = 1;
@@ -56,20 +68,35 @@ struct ServerStats {
   std::uint64_t answers_sent = 0;
   std::uint64_t answers_dropped = 0;  // the client left (or broke the protocol) first
   std::uint64_t lines_too_long = 0;
-  std::uint64_t accept_pauses = 0;   // times accept() hit EMFILE/ENFILE and we paused
-  std::uint64_t faults_applied = 0;  // requests (or connections) --fault mishandled on purpose
+  std::uint64_t accept_pauses = 0;        // times accept() hit EMFILE/ENFILE and we paused
+  std::uint64_t faults_applied = 0;       // requests (or connections) --fault mishandled on purpose
+  std::uint64_t request_timeouts = 0;     // connections cut at --request-timeout
+  std::uint64_t send_timeouts = 0;        // connections closed at --send-timeout
+  std::uint64_t allocation_failures = 0;  // connections closed because memory ran out
+  std::uint64_t bytes_received = 0;       // every byte read from a client
   std::size_t open_connections = 0;
   std::size_t pending_answers = 0;          // owed: not yet due, or due but not all written
                                             // (after run() returns: the answers never sent)
   std::uint64_t answers_sent_draining = 0;  // of answers_sent, those sent after drain()
+  // What the server holds now, and the most it ever held: owed answers (the peak of
+  // pending_answers), bytes held for clients (Connection::held_bytes, all connections),
+  // and timers in its queue (one at most per connection).
+  std::size_t pending_answers_peak = 0;
+  std::size_t bytes_held = 0;
+  std::size_t bytes_held_peak = 0;
+  std::size_t timers = 0;
+  std::size_t timers_peak = 0;
 };
+
+// One line for a person: "3 connections open, 12 answers owed (peak 4096), ...".
+std::string describe(const ServerStats& stats);
 
 class Server {
  public:
   // Binds and listens at once (so port() is known before run()); throws
   // common::NetError naming the address when it cannot, std::invalid_argument for a
-  // negative delay or a zero fault_every. `log` gets --verbose lines and warnings;
-  // only the thread in run() writes to it.
+  // negative delay, a zero fault_every or max_owed_per_connection. `log` gets --verbose
+  // lines, warnings and report(); only the thread in run() writes to it.
   Server(ServerOptions options, std::ostream& log);
   ~Server();
   Server(const Server&) = delete;
@@ -87,6 +114,8 @@ class Server {
   // when it is due, then return; after drain_timeout_seconds, or on a second drain(),
   // return at once as stop() does. Safe where stop() is (one byte to the same pipe).
   void drain() noexcept;
+  // Asks run() to write one line of counters (describe()) to the log. Safe where stop() is.
+  void report() noexcept;
 
   // A snapshot of the counters; safe from another thread.
   ServerStats stats() const;

@@ -1,71 +1,74 @@
-// timer_queue.hpp: the server's timers, earliest first.
+// timer_queue.hpp: the server's timers, earliest first, at most one per connection.
 //
-// Every answer, idle check, trickled byte and accept pause is one Timer: "at `due`, do
-// `kind` for connection `serial`". A timer names its connection by serial number, never
-// by fd or pointer: when a connection closes, its fd number is reused by the next accept
-// and its memory is freed, but its serial is never reused, so a late timer finds no
-// connection and is simply dropped. Nothing is cancelled; stale timers fall out.
+// A connection has one timer: the earliest of its deadlines (its next answer due, the
+// request, send and idle deadlines, the end of a linger, a trickled byte). When it fires
+// the server looks at them all and sets the next one. So the queue never holds more
+// timers than there are connections, whatever each one owes.
 //
-// A binary min-heap (std::priority_queue) gives push and pop in O(log n). With one
-// constant --delay, answer timers are pushed in due order, so a plain FIFO would
-// already be sorted; the heap keeps idle checks and trickle ticks (other delays) right.
+// nginx keeps its timers in a red-black tree for the same reason this is a std::set: a
+// timer can be moved or taken out in O(log n). A closed connection's timer goes with it
+// (cancel), instead of waiting in the queue until it falls due: under connect/close churn
+// the queue holds the live connections' timers and nothing else. A timer names its
+// connection by serial number, never by fd or pointer: both are reused, serials never.
 #pragma once
 
 #include <cstdint>
-#include <functional>
 #include <optional>
-#include <queue>
-#include <vector>
+#include <set>
+#include <unordered_map>
+#include <utility>
 
 #include "common/clock.hpp"
 
 namespace slow_server {
 
-enum class TimerKind : std::uint8_t {
-  answer,         // the connection's oldest pending answer may be due
-  idle_check,     // has the connection been idle for --idle-timeout?
-  trickle,        // --fault trickle: write the next byte
-  linger_end,     // stop waiting for the client to close after our last write
-  accept_resume,  // watch the listener again after EMFILE (serial unused)
-  drain_end       // --drain-timeout passed: stop at once (serial unused)
-};
-
-struct Timer {
-  common::TimePoint due;
-  std::uint64_t order = 0;  // ties on `due` keep the order timers were added in
-  TimerKind kind = TimerKind::answer;
-  std::uint64_t serial = 0;  // the connection's serial number
-
-  friend bool operator>(const Timer& a, const Timer& b) {
-    return a.due != b.due ? a.due > b.due : a.order > b.order;
-  }
-};
-
 class TimerQueue {
  public:
-  void add(common::TimePoint due, TimerKind kind, std::uint64_t serial) {
-    heap_.push(Timer{due, next_order_++, kind, serial});
+  // `id` is due at `due`; the timer it had before, if any, is gone.
+  void schedule(std::uint64_t id, common::TimePoint due) {
+    auto [found, added] = due_.try_emplace(id, due);
+    if (!added) {
+      if (found->second == due) return;
+      order_.erase({found->second, id});
+      found->second = due;
+    }
+    order_.insert({due, id});
+  }
+
+  void cancel(std::uint64_t id) {
+    auto found = due_.find(id);
+    if (found == due_.end()) return;
+    order_.erase({found->second, id});
+    due_.erase(found);
+  }
+
+  // When `id`'s timer is due, if it has one.
+  std::optional<common::TimePoint> due(std::uint64_t id) const {
+    auto found = due_.find(id);
+    if (found == due_.end()) return std::nullopt;
+    return found->second;
   }
 
   // When the earliest timer is due, if there is one.
   std::optional<common::TimePoint> next_due() const {
-    if (heap_.empty()) return std::nullopt;
-    return heap_.top().due;
+    if (order_.empty()) return std::nullopt;
+    return order_.begin()->first;
   }
 
-  // Removes and returns the earliest timer if it is due at `now`.
-  std::optional<Timer> pop_due(common::TimePoint now) {
-    if (heap_.empty() || heap_.top().due > now) return std::nullopt;
-    Timer timer = heap_.top();
-    heap_.pop();
-    return timer;
+  // Removes the earliest timer if it is due at `now`, and returns its id.
+  std::optional<std::uint64_t> pop_due(common::TimePoint now) {
+    if (order_.empty() || order_.begin()->first > now) return std::nullopt;
+    const std::uint64_t id = order_.begin()->second;
+    order_.erase(order_.begin());
+    due_.erase(id);
+    return id;
   }
 
-  std::size_t size() const { return heap_.size(); }
+  std::size_t size() const { return order_.size(); }
 
  private:
-  std::priority_queue<Timer, std::vector<Timer>, std::greater<>> heap_;
-  std::uint64_t next_order_ = 0;
+  std::set<std::pair<common::TimePoint, std::uint64_t>> order_;  // earliest first; ties by id
+  std::unordered_map<std::uint64_t, common::TimePoint> due_;     // each id's entry in order_
 };
 
 }  // namespace slow_server

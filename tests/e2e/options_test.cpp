@@ -57,4 +57,6 @@ TEST_CASE("slow_server refuses the same, for its port and seconds") {
   check_refused({AIO_SLOW_SERVER}, "--delay", "nan");
   check_refused({AIO_SLOW_SERVER}, "--idle-timeout", "1e300");
   check_refused({AIO_SLOW_SERVER}, "--drain-timeout", "nan");
+  check_refused({AIO_SLOW_SERVER}, "--request-timeout", "-1");
+  check_refused({AIO_SLOW_SERVER}, "--max-owed-answers", "0x10");
 }

@@ -48,6 +48,11 @@ TEST_CASE("the server's defaults, and every option read") {
   REQUIRE_FALSE(defaults.exit_code);
   CHECK(defaults.options.port == 8080);
   CHECK(defaults.options.delay_seconds == 5.0);
+  CHECK(defaults.options.request_timeout_seconds == 10.0);
+  CHECK(defaults.options.send_timeout_seconds == 60.0);
+  CHECK(defaults.options.max_owed_per_connection == 4096);
+  CHECK(defaults.options.max_owed_answers == 250'000);
+  CHECK(defaults.options.max_buffered_bytes == 64u << 20);
 
   Parsed parsed =
       parse({"--port", "0", "--delay", "0.25", "--max-connections", "100", "--idle-timeout", "1e6",
@@ -60,13 +65,24 @@ TEST_CASE("the server's defaults, and every option read") {
   CHECK(parsed.options.fault == slow_server::Fault::trickle);
   CHECK(parsed.options.fault_every == 3);
   CHECK(parsed.options.trickle_gap_seconds == 0.0);
+  // The deadlines and the budget, and 0 (off) where it means something.
+  parsed = parse({"--request-timeout", "0.5", "--send-timeout", "0", "--max-owed-per-connection",
+                  "1", "--max-owed-answers", "0", "--max-buffered-bytes", "1048576"});
+  REQUIRE_FALSE(parsed.exit_code);
+  CHECK(parsed.options.request_timeout_seconds == 0.5);
+  CHECK(parsed.options.send_timeout_seconds == 0.0);
+  CHECK(parsed.options.max_owed_per_connection == 1);
+  CHECK(parsed.options.max_owed_answers == 0);
+  CHECK(parsed.options.max_buffered_bytes == 1048576);
   CHECK(parse({"--port", "8080"}).options.port == 8080);
   CHECK(parse({"--port", "65535"}).options.port == 65535);
 }
 
 // CLI11 2.1 alone reads "010" as 8 and "0x1f90" as 8080, and wraps nothing into range.
 TEST_CASE("the server's integer options take decimal digits only, within range") {
-  for (const char* option : {"--port", "--max-connections", "--fault-every"}) {
+  for (const char* option :
+       {"--port", "--max-connections", "--fault-every", "--max-owed-per-connection",
+        "--max-owed-answers", "--max-buffered-bytes"}) {
     for (const char* text : {"010", "0x1f90", "0x10", "1e3", "+5", "-1", " 8", "eight"})
       check_refused(option, text);
   }
@@ -74,10 +90,12 @@ TEST_CASE("the server's integer options take decimal digits only, within range")
   check_refused("--port", "99999999999999999999999");
   check_refused("--max-connections", "0");
   check_refused("--fault-every", "0");
+  check_refused("--max-owed-per-connection", "0");  // no answer at all is not "off"
 }
 
 TEST_CASE("the server's seconds options refuse NaN, infinities, negatives and past 1e6") {
-  for (const char* option : {"--delay", "--idle-timeout", "--drain-timeout", "--trickle-gap"}) {
+  for (const char* option : {"--delay", "--idle-timeout", "--request-timeout", "--send-timeout",
+                             "--drain-timeout", "--trickle-gap"}) {
     for (const char* text : {"nan", "inf", "-inf", "1e300", "1000001", "-1", "-0.5", "0x1p3"})
       check_refused(option, text);
   }
