@@ -36,7 +36,7 @@ Generator<FuturePtr, int> slow(EventLoop& loop, double seconds, Counted counted,
 
 }  // namespace
 
-TEST_CASE("wait_for: a task that ends in time gives its result; the timer then changes nothing") {
+TEST_CASE("wait_for: a task that ends in time gives its result, and the timer then changes nothing") {
   ManualClock clock;
   EventLoop loop(common::default_selector_kind(), clock.function());
   Lifetimes lifetimes;
