@@ -19,6 +19,9 @@ EventLoop::EventLoop(LoopOptions options)
       observer_(options.observer),
       time_(now_()) {}
 
+// The loop in run_once on this thread: no step may run a turn of any loop, its own or a new one.
+static thread_local const EventLoop* running_here = nullptr;
+
 void EventLoop::run_until_done(TaskPromiseBase& promise, std::coroutine_handle<> coroutine) {
   TaskStart start;
   start.start(*this, promise, coroutine, nullptr);  // at its end, back to this loop
@@ -32,12 +35,12 @@ void EventLoop::run_until_done(TaskPromiseBase& promise, std::coroutine_handle<>
 // [docs:stage4-run-once]
 // One turn of the loop, as asyncio's _run_once.
 void EventLoop::run_once(std::optional<Duration> max_wait) {
-  if (running_) throw std::logic_error("run_once: the loop is already running (from a step?)");
-  running_ = true;
+  if (running_here)
+    throw std::logic_error("run_once: a loop is already running on this thread (from a step?)");
+  running_here = this;
   struct Done {
-    bool& running;
-    ~Done() { running = false; }  // however the turn ends
-  } done{running_};
+    ~Done() { running_here = nullptr; }  // however the turn ends
+  } done;
   // 1. select(): not at all if something is ready, until the next deadline if a timer is
   //    set, else until a socket is ready; never longer than `max_wait`.
   std::optional<Duration> timeout = max_wait;

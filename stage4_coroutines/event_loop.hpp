@@ -84,7 +84,6 @@ class EventLoop {
   WaiterList ready_;
   std::map<TimePoint, WaiterList> timers_;   // a batch per deadline; begin() is due first
   TaskPromiseBase* current_task_ = nullptr;  // whose step it is, for the observer
-  bool running_ = false;  // inside run_once: it must not be entered again from a step
 };
 
 // Where a task of its own (of gather, wait_for, run_until_complete) waits for its first

@@ -74,6 +74,27 @@ Task<void> write_later(EventLoop& loop, int fd) {
   CHECK(::write(fd, "x", 1) == 1);
 }
 
+Task<int> answer(Counted) {
+  co_return 42;
+}
+
+// asyncio.run(answer()) inside async def: a loop of its own, run inside a step.
+Task<int> answer_on_a_loop_of_its_own(Tally& tally) {
+  EventLoop inner;
+  co_return inner.run_until_complete(answer(Counted(tally)));
+}
+
+// The same on another thread (blocking this one meanwhile: a test may).
+Task<int> answer_on_another_thread(Tally& tally) {
+  int value = 0;
+  std::thread other([&] {
+    EventLoop own;
+    value = own.run_until_complete(answer(Counted(tally)));
+  });
+  other.join();
+  co_return value;
+}
+
 Task<void> block(std::chrono::milliseconds duration) {
   std::this_thread::sleep_for(duration);  // what not to do in a coroutine
   co_return;
@@ -304,5 +325,20 @@ TEST_CASE("run_once from inside a step is an error, not a frame destroyed while 
     inner.run_once(0ms);  // a turn inside a turn could resume, or cancel, anything
   };
   CHECK_THROWS_WITH_AS(loop.run_until_complete(reenter(loop)),
-                       "run_once: the loop is already running (from a step?)", std::logic_error);
+                       "run_once: a loop is already running on this thread (from a step?)",
+                       std::logic_error);
+}
+
+TEST_CASE("a second loop run inside a step is refused too; a loop on another thread is not") {
+  // asyncio.run() inside async def: the inner loop would run its task to the end while
+  // every task of the outer one waits. One loop per thread, as asyncio has it.
+  Tally tally;
+  EventLoop loop;
+  CHECK_THROWS_WITH_AS(loop.run_until_complete(answer_on_a_loop_of_its_own(tally)),
+                       "run_once: a loop is already running on this thread (from a step?)",
+                       std::logic_error);
+  CHECK(tally.constructed > 0);
+  CHECK(tally.alive() == 0);  // the inner task, refused, was released
+  CHECK(loop.run_until_complete(answer_on_another_thread(tally)) == 42);
+  CHECK(tally.alive() == 0);
 }
