@@ -35,6 +35,7 @@ class BackgroundTasks {
     entry.start.start(loop_, promise, entry.task.handle(), &entry);
   }
   std::size_t size() const noexcept { return tasks_.size() - (ended_ ? 1 : 0); }  // unfinished
+  EventLoop& loop() const noexcept { return loop_; }
 
  private:
   struct Entry final : Join {
