@@ -119,7 +119,8 @@ RaceCount run_race(const common::ClientOptions& options, common::RunReport& repo
   if (count.counted == count.answers) {
     out << "no update lost\n";
   } else {
-    out << count.answers - count.counted << " updates lost\n";
+    const int lost = count.answers - count.counted;
+    out << lost << (lost == 1 ? " update lost\n" : " updates lost\n");
   }
   return count;
 }

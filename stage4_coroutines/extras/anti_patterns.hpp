@@ -26,7 +26,7 @@ void run_nested_loops(const common::ClientOptions& options, common::RunReport& r
                       LoopObserver* observer = nullptr);
 
 // --race (--lock): the requests answered, and what their shared count says, also written to
-// `out`: "--race: 10 answers, counted 1: 9 updates lost".
+// `out`: "--race: 10 answers, counted 1: 9 updates lost" (or "... counted 10: no update lost").
 struct RaceCount {
   int answers = 0;
   int counted = 0;
