@@ -24,6 +24,7 @@
 
 using namespace stage4;
 using namespace std::chrono_literals;
+using stage4_test::catch_timeout;
 using stage4_test::Counted;
 using stage4_test::run_until_complete;
 using stage4_test::run_until_idle;
@@ -44,15 +45,6 @@ Task<int> value_after(EventLoop& loop, Duration delay, int value, Counted) {
 Task<int> fail_after(EventLoop& loop, Duration delay) {
   co_await sleep(loop, delay);
   throw std::runtime_error("failed after its sleep");
-}
-
-// The task's value, or -1 if it timed out.
-Task<int> or_minus_one(EventLoop& loop, Task<int> task, Duration timeout) {
-  try {
-    co_return co_await wait_for(loop, std::move(task), timeout);
-  } catch (const TimeoutError&) {
-    co_return -1;
-  }
 }
 
 // `task`'s value, and when it came, in ms from its start. (After run_until_complete the
@@ -347,7 +339,7 @@ TEST_CASE("Queue: a getter woken, then cancelled before it ran, passes its item 
   // At 10 ms the put comes first and wakes the first getter; then, in the same turn, that
   // getter's wait_for times out and destroys it before it could run.
   tasks.push_back(put_later(loop, queue, {1}));
-  tasks.push_back(or_minus_one(loop, get_one(queue), 10ms));
+  tasks.push_back(catch_timeout(loop, get_one(queue), 10ms));
   tasks.push_back(get_after(loop, queue, 1ms));  // second in line
   CHECK(run_until_complete(loop, clock, gather(loop, std::move(tasks))) ==
         std::vector<int>{0, -1, 1});
@@ -411,8 +403,8 @@ TEST_CASE("Lock: a holder cancelled while it holds the lock releases it") {
   EventLoop loop({.now = clock.function()});
   Lock lock(loop);
   std::vector<Task<int>> tasks;
-  tasks.push_back(or_minus_one(loop, hold_for(loop, lock, 1h), 5ms));  // destroyed at 5 ms
-  tasks.push_back(acquire_after(loop, lock, 1ms, clock.now()));        // waits from 1 ms
+  tasks.push_back(catch_timeout(loop, hold_for(loop, lock, 1h), 5ms));  // destroyed at 5 ms
+  tasks.push_back(acquire_after(loop, lock, 1ms, clock.now()));         // waits from 1 ms
   CHECK(run_until_complete(loop, clock, gather(loop, std::move(tasks))) == std::vector<int>{-1, 5});
   CHECK_FALSE(lock.locked());
 }
@@ -425,7 +417,7 @@ TEST_CASE("Lock: a waiter handed the lock, then cancelled before it ran, passes 
   // At 10 ms the holder releases first, handing the lock to the first waiter; then, in the
   // same turn, that waiter's wait_for times out and destroys it before it could run.
   tasks.push_back(hold_for(loop, lock, 10ms));
-  tasks.push_back(or_minus_one(loop, acquire_now(lock), 10ms));
+  tasks.push_back(catch_timeout(loop, acquire_now(lock), 10ms));
   tasks.push_back(acquire_after(loop, lock, 1ms, clock.now()));  // second in line
   CHECK(run_until_complete(loop, clock, gather(loop, std::move(tasks))) ==
         std::vector<int>{0, -1, 10});

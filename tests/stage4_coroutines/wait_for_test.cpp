@@ -21,6 +21,7 @@
 
 using namespace stage4;
 using namespace std::chrono_literals;
+using stage4_test::catch_timeout;
 using stage4_test::Counted;
 using stage4_test::run_until_complete;
 using stage4_test::run_until_idle;
@@ -46,14 +47,6 @@ Task<int> read_forever(EventLoop& loop, int fd, Counted) {
 
 Task<int> nested_sleeps(EventLoop& loop, Counted counted) {
   co_return co_await value_after(loop, 1h, 1, counted) + co_await value_after(loop, 1h, 2, counted);
-}
-
-Task<int> catch_timeout(EventLoop& loop, Task<int> task, Duration timeout) {
-  try {
-    co_return co_await wait_for(loop, std::move(task), timeout);
-  } catch (const TimeoutError&) {
-    co_return -1;
-  }
 }
 
 }  // namespace
