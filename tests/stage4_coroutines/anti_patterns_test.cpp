@@ -70,7 +70,7 @@ TEST_CASE("--nested-loop: a loop started inside a coroutine is refused at once, 
   CHECK(flagged.run.wall_seconds < test_support::well_below(requests * delay));
 }
 
-TEST_CASE("--race loses updates across a co_await; --race --lock loses none" *
+TEST_CASE("--race loses updates across a co_await, --race --lock loses none" *
           test_support::timing) {
   test_support::ServerThread server(server_options());
 
@@ -91,7 +91,7 @@ TEST_CASE("--race loses updates across a co_await; --race --lock loses none" *
         std::string::npos);
 }
 
-TEST_CASE("--lock needs --race; --nested-loop and --race go alone") {
+TEST_CASE("--lock needs --race, and --nested-loop and --race go alone") {
   for (std::vector<std::string> words : std::vector<std::vector<std::string>>{
            {"--lock"}, {"--nested-loop", "--race"}, {"--race", "--sequential"}}) {
     CLI::App app("stage 4", "stage4_coroutines");

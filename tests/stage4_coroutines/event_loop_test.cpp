@@ -333,7 +333,7 @@ TEST_CASE("run_once from inside a step is an error, not a frame destroyed while 
                        std::logic_error);
 }
 
-TEST_CASE("a second loop run inside a step is refused too; a loop on another thread is not") {
+TEST_CASE("a second loop run inside a step is refused too, a loop on another thread is not") {
   // asyncio.run() inside async def: the inner loop would run its task to the end while
   // every task of the outer one waits. One loop per thread, as asyncio has it.
   Tally tally;

@@ -51,7 +51,7 @@ Task<void> block_off_the_loop(EventLoop& loop, const int& ticks, int& ticks_by_t
 
 }  // namespace
 
-TEST_CASE("to_thread: f runs on another thread; its value, or exception, comes back") {
+TEST_CASE("to_thread: f runs on another thread, and its value or exception comes back") {
   for (auto kind : every_selector) {
     CAPTURE(common::to_string(kind));
     EventLoop loop({.selector = kind});

@@ -103,7 +103,8 @@ TEST_CASE("shield: the awaiting side gets the task's value, or its exception") {
   CHECK(tally.alive() == 0);
 }
 
-TEST_CASE("shield: cancelling the awaiting side does not cancel the task; it runs on to its end") {
+TEST_CASE(
+    "shield: cancelling the awaiting side does not cancel the task, which runs on to its end") {
   Tally tally;
   VirtualClock clock;
   EventLoop loop({.now = clock.function()});
@@ -184,7 +185,8 @@ TEST_CASE("as_completed: the results in the order the tasks finish, each as it f
   check_loop_is_empty(loop);
 }
 
-TEST_CASE("wait_first: the first task to finish; the others run on, and can be awaited later") {
+TEST_CASE(
+    "wait_first: the first task to finish, while the others run on and can be awaited later") {
   Tally tally;
   VirtualClock clock;
   EventLoop loop({.now = clock.function()});
@@ -292,7 +294,8 @@ Task<int> get_after(EventLoop& loop, Queue<int>& queue, Duration delay) {
 
 }  // namespace
 
-TEST_CASE("Queue: join() returns once every item put is task_done; the workers are cancelled") {
+TEST_CASE(
+    "Queue: join() returns once every item put is task_done, then the workers are cancelled") {
   Tally tally;
   VirtualClock clock;
   EventLoop loop({.now = clock.function()});
@@ -306,7 +309,7 @@ TEST_CASE("Queue: join() returns once every item put is task_done; the workers a
   check_loop_is_empty(loop);
 }
 
-TEST_CASE("Queue: task_done() more times than items put is an error; join() of none is ready") {
+TEST_CASE("Queue: task_done() more times than items put is an error, join() of none is ready") {
   EventLoop loop;
   Queue<int> queue(loop);
   auto join = [](Queue<int>& q) -> Task<void> { co_await q.join(); };
@@ -317,7 +320,7 @@ TEST_CASE("Queue: task_done() more times than items put is an error; join() of n
   CHECK_THROWS_AS(queue.task_done(), std::logic_error);
 }
 
-TEST_CASE("Queue: getters are served in line; a get() that comes later does not overtake") {
+TEST_CASE("Queue: getters are served in line, a get() that comes later does not overtake") {
   VirtualClock clock;
   EventLoop loop({.now = clock.function()});
   Queue<int> queue(loop);
