@@ -23,11 +23,9 @@
 #include "bench/machine.hpp"
 #include "bench/report.hpp"
 #include "common/fd.hpp"
-#if AIO_HAVE_STAGE4
 #include "stage4_coroutines/extras/background_tasks.hpp"
 #include "stage4_coroutines/extras/loop_trace.hpp"
 #include "stage4_coroutines/gather.hpp"
-#endif
 
 namespace {
 
@@ -108,7 +106,6 @@ Sums processes(const std::vector<long>& numbers, int workers) {
   return sums;
 }
 
-#if AIO_HAVE_STAGE4
 using namespace std::chrono_literals;
 
 // [docs:cpu-bound-sum-task]
@@ -167,7 +164,6 @@ LoopRun on_loop(const std::vector<long>& numbers, long slice, stage4::Duration s
   run.debug_output = debug_output.str();
   return run;
 }
-#endif
 
 // --- measuring -------------------------------------------------------------------------
 
@@ -256,7 +252,6 @@ int main(int argc, char** argv) {
   rows.push_back(measure("one thread, one after another", 1, runs, numbers,
                          [&] { return one_thread(numbers); }));
   std::string debug_report;
-#if AIO_HAVE_STAGE4
   auto slow_step = std::chrono::duration_cast<stage4::Duration>(
       std::chrono::duration<double, std::milli>(slow_step_ms));
   for (long step : {0L, slice}) {
@@ -278,7 +273,6 @@ int main(int argc, char** argv) {
                     (warnings == 1 ? " warning" : " warnings") +
                     (first.empty() ? "" : ", the first:\n    " + first) + "\n";
   }
-#endif
   rows.push_back(measure("threads (std::thread)", workers, runs, numbers,
                          [&] { return threads(numbers, workers); }));
   rows.push_back(measure("processes (fork)", workers, runs, numbers,

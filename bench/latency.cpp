@@ -32,9 +32,7 @@
 #include "bench/machine.hpp"
 #include "bench/report.hpp"
 #include "common/net.hpp"
-#if AIO_HAVE_STAGE4
 #include "stage4_coroutines/event_loop.hpp"
-#endif
 
 namespace {
 
@@ -141,7 +139,6 @@ std::shared_ptr<PingPong> tcp_ping_pong() {
   return pair;
 }
 
-#if AIO_HAVE_STAGE4
 __attribute__((noinline)) stage4::Task<void> nothing() {
   co_return;
 }
@@ -149,7 +146,6 @@ __attribute__((noinline)) stage4::Task<void> nothing() {
 stage4::Task<void> yield_times(stage4::EventLoop& loop, long n) {
   for (long i = 0; i < n; ++i) co_await stage4::sleep(loop, std::chrono::seconds(0));
 }
-#endif
 
 struct Operation {
   std::string name;
@@ -173,23 +169,19 @@ std::vector<Operation> operations(double scale) {
                     for (long i = 0; i < n; ++i) t.handle.resume();
                     t.handle.destroy();
                   }});
-#if AIO_HAVE_STAGE4
   list.push_back({"coroutine frame", "create and destroy a stage 4 Task, never started",
                   batch(200'000), [](long n) {
                     for (long i = 0; i < n; ++i) stage4::Task<void> task = nothing();
                   }});
-#endif
   list.push_back(
       {"system call", "syscall(SYS_getppid): into the kernel and back", batch(20'000), [](long n) {
          for (long i = 0; i < n; ++i) ::syscall(SYS_getppid);
        }});
-#if AIO_HAVE_STAGE4
   list.push_back({"a turn of stage 4's loop", "co_await sleep(loop, 0s): select, then resume",
                   batch(20'000), [](long n) {
                     stage4::EventLoop loop;
                     loop.run_until_complete(yield_times(loop, n));
                   }});
-#endif
   auto pipes = pipe_ping_pong();
   list.push_back({"thread context switch",
                   "pipe ping-pong, two threads on one core: round trip / 2", batch(2'000),

@@ -14,10 +14,8 @@
 #include "bench/machine.hpp"
 #include "bench/python_anchor.hpp"
 #include "bench/report.hpp"
-#include "bench/thread_engine.hpp"
-#if AIO_HAVE_STAGE4
 #include "bench/stage4_engine.hpp"
-#endif
+#include "bench/thread_engine.hpp"
 
 namespace {
 
@@ -37,7 +35,6 @@ std::string bytes_text(double bytes) {
 
 // --- stage 4 ----------------------------------------------------------------------------
 
-#if AIO_HAVE_STAGE4
 struct Stage4Figures {
   MillionRow row;
   bench::Allocations allocations;  // made while the tasks were created and run
@@ -78,7 +75,6 @@ std::string frame_report(const bench::Allocations& allocations, int tasks) {
                 static_cast<double>(allocations.bytes) / tasks);
   return text;
 }
-#endif
 
 // --- Python -----------------------------------------------------------------------------
 
@@ -224,7 +220,6 @@ int main(int argc, char** argv) {
   std::vector<MillionRow> rows;
   std::vector<bench::Target> targets;
   std::string details;
-#if AIO_HAVE_STAGE4
   // First, while this process is small: its peak RSS is then the tasks' doing.
   Stage4Figures stage4 = run_stage4(tasks, sleep);
   rows.push_back(stage4.row);
@@ -236,9 +231,6 @@ int main(int argc, char** argv) {
         {"stage 4 peak RSS", bytes_text(static_cast<double>(stage4.row.peak_rss_bytes)),
          "<= 300 MB (286.1 MiB)", stage4.row.finished && stage4.row.peak_rss_bytes <= 300'000'000});
   }
-#else
-  rows.push_back({"stage 4 (co_await)", "C++", false, 0, 0, 0, "not in this build"});
-#endif
   std::vector<std::string> notes;
   for (const bench::PythonEngine& engine : bench::find_python_engines(python, notes))
     rows.push_back(run_python(python, engine, tasks, sleep));
@@ -284,9 +276,7 @@ int main(int argc, char** argv) {
   value.set("sleep_ms", sleep_ms);
   value.set("load_average", machine.load_average);
   value.set("engines", engines);
-#if AIO_HAVE_STAGE4
   value.set("frame_bytes", stage4.allocations.most_common_size());
-#endif
   value.set("thread_create_seconds", cost.create_seconds);
   value.set("thread_resident_bytes", cost.resident_bytes);
   value.set("thread_kernel_stack_bytes", cost.kernel_stack_bytes);

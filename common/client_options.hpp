@@ -1,5 +1,5 @@
-// client_options.hpp: the command line every client stage shares (design.md,
-// "Every client stage: one contract"), parsed with CLI11 (in client_options.cpp).
+// client_options.hpp: the command line every client stage shares (docs/00-overview.md,
+// "Running one stage by hand"), parsed with CLI11 (in client_options.cpp).
 #pragma once
 
 #include "common/cli_fwd.hpp"

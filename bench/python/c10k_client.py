@@ -1,6 +1,6 @@
 """c10k_client.py: the client of the story in asyncio streams (bench/c10k's Python rows).
 
-It keeps the client contract of design.md: --host --port --requests N (ids N-1 down to
+It keeps the contract of every client stage (docs/00-overview.md): --host --port --requests N (ids N-1 down to
 0) --timeout (per request) --json; --loop picks asyncio's loop or uvloop. With --json it
 prints one object: {"stage": "python_asyncio", "requests", "ok", "failed", "wall_seconds",
 "results": [{"id", "ok", "response", "start", "end", "error"}, ...]}. Exit 1 if any failed.

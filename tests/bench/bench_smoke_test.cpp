@@ -56,12 +56,8 @@ TEST_CASE("sleep_table: a tiny table with every engine, a capped thread row, and
   CHECK(contains(run.out, "threads (std::thread)"));
   CHECK(contains(run.out, "did not finish [1]"));
   CHECK(contains(run.out, "[1] threads (std::thread) at C = 100: capped at 50 threads"));
-#if AIO_HAVE_STAGE3
   CHECK(contains(run.out, "stage 3 (generators)"));
-#endif
-#if AIO_HAVE_STAGE4
   CHECK(contains(run.out, "stage 4 (co_await)"));
-#endif
   auto section = read_json(results)["sleep_table"];
   CHECK(section["tasks"].as_number() == 1000);
   CHECK(section["engines"].as_array().size() >= 2);
@@ -89,9 +85,7 @@ TEST_CASE("million: a small crowd of tasks, and why threads cannot take a millio
   CHECK(contains(run.out, "threads (std::thread)"));
   CHECK(contains(run.out, "a thread per task for 10,000 tasks, limit by limit:"));
   CHECK(contains(run.out, "pid_max"));
-#if AIO_HAVE_STAGE4
   CHECK(contains(run.out, "a stage 4 task: one coroutine frame of "));
-#endif
   auto engines = read_json(results)["million"]["engines"].as_array();
   CHECK(engines.size() >= 2);
 }
@@ -151,16 +145,12 @@ TEST_CASE("cpu_bound: every engine gets the sums right, and --debug names the lo
   CHECK(contains(run.out, "threads (std::thread)"));
   CHECK(contains(run.out, "processes (fork)"));
   auto engines = read_json(results)["cpu_bound"]["engines"].as_array();
-#if AIO_HAVE_STAGE4
   CHECK(engines.size() == 5);
   std::string per_number = "a task per number: ";  // "...: 2 warnings, the first:"
   auto at = run.out.find(per_number);
   REQUIRE(at != std::string::npos);
   CHECK(std::stoi(run.out.substr(at + per_number.size())) >= 2);
   CHECK(contains(run.out, " ran for "));
-#else
-  CHECK(engines.size() == 3);
-#endif
 }
 
 TEST_CASE("bench_chart draws what the benchmarks wrote") {

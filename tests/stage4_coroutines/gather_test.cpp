@@ -77,7 +77,7 @@ TEST_CASE("gather of different types gives a tuple (a Task<void> gives std::mono
                                 nothing_after(loop, 2ms, done)));
   CHECK(number == 7);
   CHECK(text == "seven");
-  CHECK(std::is_same_v<decltype(nothing), std::monostate>);
+  static_assert(std::is_same_v<decltype(nothing), std::monostate>);
   CHECK(done);
 }
 

@@ -1,6 +1,6 @@
-// client_contract_tests.hpp: the contract every selector-loop client keeps (design.md,
-// "Every client stage: one contract"), as doctest cases run against a real slow_server in
-// this process. Stages 1 to 4 include it, so all are tested identically.
+// client_contract_tests.hpp: the contract every selector-loop client keeps (its options,
+// output, --json and exit codes: docs/00-overview.md), as doctest cases run against a real
+// slow_server in this process. Stages 1 to 4 include it, so all are tested identically.
 //
 // The including file says which client to test, before the #include:
 //   namespace client_contract {
