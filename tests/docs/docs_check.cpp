@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <fstream>
+#include <regex>
 #include <set>
 #include <sstream>
 
@@ -179,6 +180,50 @@ std::vector<std::string> check_links(const std::filesystem::path& path,
         }
       }
       if (!headings.contains(fragment)) problems.push_back(where + ": no such heading");
+    }
+  }
+  return problems;
+}
+
+namespace {
+
+// The comment part of a line: after `//` in C++ sources, after a `#` that starts the line
+// or follows a space elsewhere (shell, CMake, Python). A `//` or `#` inside a string counts
+// too: simple, and a path in such a string should exist all the same.
+std::string comment_of(const std::string& line, bool cpp) {
+  if (cpp) {
+    std::size_t at = line.find("//");
+    return at == std::string::npos ? "" : line.substr(at + 2);
+  }
+  std::size_t first = line.find_first_not_of(" \t");
+  if (first != std::string::npos && line[first] == '#' && line.compare(first, 2, "#!") != 0)
+    return line.substr(first + 1);
+  std::size_t at = line.find(" #");
+  return at == std::string::npos ? "" : line.substr(at + 2);
+}
+
+}  // namespace
+
+std::vector<std::string> check_comment_paths(const std::filesystem::path& root,
+                                             const std::string& file_name,
+                                             const std::string& text) {
+  // A top-level directory, then path characters, ending in ".ext"; not the tail of a
+  // longer path (build/dev/tests/... names a build product, not a repository file).
+  static const std::regex path_pattern(
+      R"((^|[^\w./-])((?:common|docs|slow_server|stage\d_\w+|bench|tests|exercises|scripts)/)"
+      R"([\w./-]*\.[A-Za-z][A-Za-z0-9]*))");
+  const std::string extension = std::filesystem::path(file_name).extension().string();
+  const bool cpp = extension == ".cpp" || extension == ".hpp" || extension == ".h";
+  std::vector<std::string> problems;
+  std::vector<std::string> lines = split_lines(text);
+  for (std::size_t i = 0; i < lines.size(); ++i) {
+    std::string comment = comment_of(lines[i], cpp);
+    for (std::sregex_iterator it(comment.begin(), comment.end(), path_pattern), end; it != end;
+         ++it) {
+      std::string path = (*it)[2].str();
+      if (!std::filesystem::exists(root / path))
+        problems.push_back(file_name + ":" + std::to_string(i + 1) + ": names '" + path +
+                           "', which does not exist");
     }
   }
   return problems;

@@ -11,7 +11,8 @@
 //     ```
 // check_snippets() reports every quote whose text differs from its anchor, and every
 // quote naming an anchor that does not exist; check_links() reports every relative link
-// to a file (or a heading) that does not exist.
+// to a file (or a heading) that does not exist; check_comment_paths() reports every
+// repository path a source comment names (`docs/04-coroutines.md`) that does not exist.
 #pragma once
 
 #include <filesystem>
@@ -41,6 +42,13 @@ std::vector<std::string> check_snippets(const std::string& file_name, const std:
 // Problems with the relative links of the markdown file at `path`.
 std::vector<std::string> check_links(const std::filesystem::path& path,
                                      const std::string& markdown);
+
+// Problems with the paths named in the comments of one source file (`//` comments in C++,
+// `#` comments elsewhere): a path is a token that starts with a top-level directory of the
+// repository (common/, docs/, stage4_coroutines/, ...) and ends in a file extension, such
+// as `stage4_coroutines/extras/queue.hpp`; each must exist under `root`.
+std::vector<std::string> check_comment_paths(const std::filesystem::path& root,
+                                             const std::string& file_name, const std::string& text);
 
 // GitHub's anchor for a heading: "## 3. The loop" -> "3-the-loop".
 std::string heading_anchor(const std::string& heading_text);
