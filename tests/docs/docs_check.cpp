@@ -212,6 +212,7 @@ std::vector<std::string> check_comment_paths(const std::filesystem::path& root,
   static const std::regex path_pattern(
       R"((^|[^\w./-])((?:common|docs|slow_server|stage\d_\w+|bench|tests|exercises|scripts)/)"
       R"([\w./-]*\.[A-Za-z][A-Za-z0-9]*))");
+  static const std::regex document_pattern(R"((^|[^\w./$-])([a-z0-9][\w-]*\.md)\b)");
   const std::string extension = std::filesystem::path(file_name).extension().string();
   const bool cpp = extension == ".cpp" || extension == ".hpp" || extension == ".h";
   std::vector<std::string> problems;
@@ -223,6 +224,16 @@ std::vector<std::string> check_comment_paths(const std::filesystem::path& root,
       std::string path = (*it)[2].str();
       if (!std::filesystem::exists(root / path))
         problems.push_back(file_name + ":" + std::to_string(i + 1) + ": names '" + path +
+                           "', which does not exist");
+    }
+    // A document named alone ("see design.md"): at the top, in docs/ or beside the file.
+    for (std::sregex_iterator it(comment.begin(), comment.end(), document_pattern), end; it != end;
+         ++it) {
+      std::string name = (*it)[2].str();
+      std::filesystem::path beside = std::filesystem::path(file_name).parent_path() / name;
+      if (!std::filesystem::exists(root / name) && !std::filesystem::exists(root / "docs" / name) &&
+          !std::filesystem::exists(root / beside))
+        problems.push_back(file_name + ":" + std::to_string(i + 1) + ": names '" + name +
                            "', which does not exist");
     }
   }

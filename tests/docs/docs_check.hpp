@@ -46,7 +46,8 @@ std::vector<std::string> check_links(const std::filesystem::path& path,
 // Problems with the paths named in the comments of one source file (`//` comments in C++,
 // `#` comments elsewhere): a path is a token that starts with a top-level directory of the
 // repository (common/, docs/, stage4_coroutines/, ...) and ends in a file extension, such
-// as `stage4_coroutines/extras/queue.hpp`; each must exist under `root`.
+// as `stage4_coroutines/extras/queue.hpp`; each must exist under `root`. A document named
+// alone (`design.md`) must exist at the top, in docs/ or beside the file.
 std::vector<std::string> check_comment_paths(const std::filesystem::path& root,
                                              const std::string& file_name, const std::string& text);
 

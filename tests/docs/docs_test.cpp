@@ -80,11 +80,13 @@ TEST_CASE("the checker finds a path in a comment that names no file") {
       "// see docs/04-coroutines.md, and stage4_coroutines/extras/gone.hpp.\n"
       "int x;  // tests/support/timing.hpp (ok), tests/none.cpp (not)\n"
       "auto s = \"docs/in-a-string.md\";\n"  // code, not a comment
-      "// build/dev/tests/gone.cpp is a build product; docs/*.md a glob\n";
+      "// build/dev/tests/gone.cpp is a build product; docs/*.md a glob\n"
+      "// protocol.md is in docs/, README.md at the top; design.md nowhere\n";
   auto found = docs_check::check_comment_paths(source_dir, "x.cpp", cpp);
-  REQUIRE(found.size() == 2);
+  REQUIRE(found.size() == 3);
   CHECK(found[0] == "x.cpp:1: names 'stage4_coroutines/extras/gone.hpp', which does not exist");
   CHECK(found[1] == "x.cpp:2: names 'tests/none.cpp', which does not exist");
+  CHECK(found[2] == "x.cpp:5: names 'design.md', which does not exist");
 
   const std::string shell =
       "#!/usr/bin/env bash\n"
