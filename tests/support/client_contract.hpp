@@ -23,6 +23,7 @@
 
 #include "slow_server/server.hpp"
 #include "tests/support/client_run.hpp"
+#include "tests/support/server_thread.hpp"
 
 namespace client_contract {
 
@@ -30,11 +31,7 @@ constexpr double delay = 0.2;
 
 inline slow_server::ServerOptions server_options(
     slow_server::Fault fault = slow_server::Fault::none, std::size_t fault_every = 1) {
-  slow_server::ServerOptions options;
-  options.delay_seconds = delay;
-  options.fault = fault;
-  options.fault_every = fault_every;
-  return options;
+  return test_support::server_options(delay, fault, fault_every);
 }
 
 // Runs the stage that `Client` names, in this process, as its binary would.
