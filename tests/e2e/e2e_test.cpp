@@ -1,6 +1,6 @@
 // End-to-end: the real binaries, started as a user starts them (tests/support/process.hpp),
-// judged only by what they print and how they exit. Each client binary that exists in
-// this build is checked (CMakeLists.txt passes their paths).
+// judged only by what they print and how they exit. Every client binary is checked
+// (tests/CMakeLists.txt passes their paths).
 #include <doctest/doctest.h>
 
 #include <netinet/in.h>

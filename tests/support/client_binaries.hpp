@@ -1,4 +1,4 @@
-// client_binaries.hpp: every client binary this build has, for tests that start them
+// client_binaries.hpp: every client binary, for tests that start them
 // as a user would. A test target gets the paths from aio_pass_client_binaries() in
 // tests/CMakeLists.txt (AIO_STAGE0_BLOCKING="/path/to/stage0_blocking", ...). A new stage
 // adds its binary there and a line here.
