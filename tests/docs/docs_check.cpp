@@ -3,9 +3,9 @@
 #include <algorithm>
 #include <cctype>
 #include <fstream>
-#include <regex>
 #include <set>
 #include <sstream>
+#include <string_view>
 
 namespace docs_check {
 namespace {
@@ -202,38 +202,69 @@ std::string comment_of(const std::string& line, bool cpp) {
   return at == std::string::npos ? "" : line.substr(at + 2);
 }
 
+// The words of a comment that could be paths: runs of letters, digits and `_ . / -`, and of
+// `$ * { } < >` too, so that a pattern (`docs/*.md`, `$name.md`) stays one word and is
+// passed over. A trailing '.' ends a sentence, not a path.
+std::vector<std::string> path_words(const std::string& comment) {
+  auto in_word = [](unsigned char c) {
+    return std::isalnum(c) || std::string_view("_./-$*{}<>").find(c) != std::string_view::npos;
+  };
+  std::vector<std::string> words;
+  for (std::size_t at = 0; at < comment.size();) {
+    std::size_t end = at;
+    while (end < comment.size() && in_word(comment[end])) ++end;
+    std::string word = comment.substr(at, end - at);
+    while (word.ends_with('.')) word.pop_back();
+    if (!word.empty() && word.find_first_of("$*{}<>") == std::string::npos) words.push_back(word);
+    at = end == at ? at + 1 : end;
+  }
+  return words;
+}
+
+// "docs/04-coroutines.md": a top-level directory of the repository, then a file with an
+// extension. Not "build/dev/tests/x": a build product.
+bool names_repository_file(const std::string& word) {
+  static const std::set<std::string> top{"common", "docs",      "slow_server", "bench",
+                                         "tests",  "exercises", "scripts"};
+  std::size_t slash = word.find('/');
+  if (slash == std::string::npos) return false;
+  std::string dir = word.substr(0, slash);
+  bool stage = dir.size() > 7 && dir.starts_with("stage") && std::isdigit(dir[5]) && dir[6] == '_';
+  if (!stage && !top.contains(dir)) return false;
+  std::size_t dot = word.rfind('.');
+  return dot != std::string::npos && dot > word.rfind('/') && dot + 1 < word.size() &&
+         std::isalpha(static_cast<unsigned char>(word[dot + 1]));
+}
+
+// "design.md": a document named alone (lower case; FILE.md is a placeholder).
+bool names_document(const std::string& word) {
+  return word.ends_with(".md") && word.size() > 3 && word.find('/') == std::string::npos &&
+         (std::islower(static_cast<unsigned char>(word[0])) ||
+          std::isdigit(static_cast<unsigned char>(word[0])));
+}
+
 }  // namespace
 
 std::vector<std::string> check_comment_paths(const std::filesystem::path& root,
                                              const std::string& file_name,
                                              const std::string& text) {
-  // A top-level directory, then path characters, ending in ".ext"; not the tail of a
-  // longer path (build/dev/tests/... names a build product, not a repository file).
-  static const std::regex path_pattern(
-      R"((^|[^\w./-])((?:common|docs|slow_server|stage\d_\w+|bench|tests|exercises|scripts)/)"
-      R"([\w./-]*\.[A-Za-z][A-Za-z0-9]*))");
-  static const std::regex document_pattern(R"((^|[^\w./$-])([a-z0-9][\w-]*\.md)\b)");
   const std::string extension = std::filesystem::path(file_name).extension().string();
   const bool cpp = extension == ".cpp" || extension == ".hpp" || extension == ".h";
+  const std::filesystem::path dir = std::filesystem::path(file_name).parent_path();
   std::vector<std::string> problems;
   std::vector<std::string> lines = split_lines(text);
   for (std::size_t i = 0; i < lines.size(); ++i) {
-    std::string comment = comment_of(lines[i], cpp);
-    for (std::sregex_iterator it(comment.begin(), comment.end(), path_pattern), end; it != end;
-         ++it) {
-      std::string path = (*it)[2].str();
-      if (!std::filesystem::exists(root / path))
-        problems.push_back(file_name + ":" + std::to_string(i + 1) + ": names '" + path +
-                           "', which does not exist");
-    }
-    // A document named alone ("see design.md"): at the top, in docs/ or beside the file.
-    for (std::sregex_iterator it(comment.begin(), comment.end(), document_pattern), end; it != end;
-         ++it) {
-      std::string name = (*it)[2].str();
-      std::filesystem::path beside = std::filesystem::path(file_name).parent_path() / name;
-      if (!std::filesystem::exists(root / name) && !std::filesystem::exists(root / "docs" / name) &&
-          !std::filesystem::exists(root / beside))
-        problems.push_back(file_name + ":" + std::to_string(i + 1) + ": names '" + name +
+    for (const std::string& word : path_words(comment_of(lines[i], cpp))) {
+      bool missing = false;
+      if (names_repository_file(word)) {
+        missing = !std::filesystem::exists(root / word);
+      } else if (names_document(word)) {  // at the top, in docs/ or beside the file
+        missing = !std::filesystem::exists(root / word) &&
+                  !std::filesystem::exists(root / "docs" / word) &&
+                  !std::filesystem::exists(root / dir / word);
+      }
+      if (missing)
+        problems.push_back(file_name + ":" + std::to_string(i + 1) + ": names '" + word +
                            "', which does not exist");
     }
   }
