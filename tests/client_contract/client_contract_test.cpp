@@ -42,7 +42,8 @@ struct Stage4Client {
   static void run(const common::ClientOptions& o, common::RunReport& r) { stage4::run(o, r); }
 };
 
-// The stages under the contract: a new stage is its type above and one word here.
+// The stages under the contract. A new stage: its type above, its name for ctest below
+// (TYPE_TO_STRING_AS), one word here, and its library in CMakeLists.txt.
 using Clients = std::tuple<Stage1Client, Stage2Client, Stage3Client, Stage4Client>;
 // Those whose client marks the phases inside a request (RunReport::request_connected,
 // request_sent, response_started), which --trace draws.
@@ -57,6 +58,7 @@ using test_support::well_below;
 
 }  // namespace
 
+// What ctest shows after a case's name.
 TYPE_TO_STRING_AS("stage1_callbacks", Stage1Client);
 TYPE_TO_STRING_AS("stage2_state_machine", Stage2Client);
 TYPE_TO_STRING_AS("stage3_generators", Stage3Client);
