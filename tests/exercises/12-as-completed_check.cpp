@@ -20,6 +20,7 @@
 #include "stage4_coroutines/wait_for.hpp"
 #include "tests/exercises/check_support.hpp"
 #include "tests/exercises/show_vectors.hpp"
+#include "tests/exercises/stage4_virtual_loop.hpp"
 #include "tests/stage4_coroutines/loop_probe.hpp"
 #include "tests/stage4_coroutines/virtual_time.hpp"
 #include "tests/support/server_thread.hpp"
@@ -51,22 +52,14 @@ Task<std::string> answer_after(EventLoop& loop, stage4::Duration after, std::str
   co_return text;
 }
 
-struct Fixture {
-  stage4_test::VirtualClock clock;
-  EventLoop loop{{.now = clock.function()}};
-  common::TimePoint start = clock.now();
+struct Fixture : exercise_check::VirtualLoop {
   Shown shown;
 
   std::function<void(const std::string&)> show() {
     return [this](const std::string& text) {
       shown.texts.push_back(text);
-      shown.at.push_back(common::Seconds(clock.now() - start).count());
+      shown.at.push_back(seconds());
     };
-  }
-  void check_loop_is_empty() const {
-    CHECK(stage4::LoopProbe::timer_count(loop) == 0);
-    CHECK(!stage4::LoopProbe::has_ready(loop));
-    CHECK(stage4::LoopProbe::fd_count(loop) == 0);
   }
 };
 
