@@ -55,8 +55,10 @@ END {
     printf "<rect x='%d' y='%d' width='%d' height='44' rx='10' fill='#e4e9f2' stroke='#2a5db0'/>\n", x, mid - 22, box
     printf "<text x='%d' y='%d' font-size='15' text-anchor='middle'>%s</text>\n", x + box / 2, mid + 5, state_name[s]
   }
-  for (key in edge_label) {
-    split(key, ends, SUBSEP); a = column[ends[1]]; b = column[ends[2]]
+  # In the enum's order, not `for (key in ...)`'s: every awk then writes the same file.
+  for (a = 1; a <= states; a++) for (b = 1; b <= states; b++) {
+    key = state_name[a] SUBSEP state_name[b]
+    if (!(key in edge_label)) continue
     xa = left + (a - 1) * (box + gap) + box / 2; xb = left + (b - 1) * (box + gap) + box / 2
     if (b == a + 1) {  # a neighbour: a straight arrow, its method above it
       printf "<line x1='%d' y1='%d' x2='%d' y2='%d' stroke='#444' marker-end='url(#arrow)'/>\n", xa + box / 2, mid, xb - box / 2, mid
