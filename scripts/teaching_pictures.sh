@@ -38,15 +38,7 @@ DELAY=$delay bash "$root/scripts/timeline.sh" --output "$timeline.new"
 rm "$timeline.new"
 
 setup_and_build release 0 slow_server stage3_generators
-work=$(mktemp -d "${TMPDIR:-/tmp}/teaching.XXXXXX")
-server_pid=""
-cleanup() {
-  stop_slow_server
-  rm -rf "$work"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-start_slow_server "$root/build/release/slow_server/slow_server" "$delay" "$work"
+serve_for_this_script "$root/build/release/slow_server/slow_server" "$delay" teaching
 
 # --- 2. the dance: which task runs, waits or is ready at each line of --trace-loop ------
 "$root/build/release/stage3_generators/stage3_generators" --host "$host" --port "$port" \
