@@ -116,3 +116,13 @@ stop_slow_server() {
     server_pid=""
   fi
 }
+
+# serve_for_this_script SERVER DELAY NAME: a work directory ($work, named after NAME) and
+# start_slow_server in it, both gone when the script exits, however it exits (Ctrl-C too).
+serve_for_this_script() {
+  work=$(mktemp -d "${TMPDIR:-/tmp}/$3.XXXXXX")
+  server_pid=""
+  trap 'stop_slow_server; rm -rf "$work"' EXIT
+  trap 'exit 130' INT TERM
+  start_slow_server "$1" "$2" "$work"
+}
