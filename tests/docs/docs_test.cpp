@@ -108,3 +108,26 @@ TEST_CASE("no dead relative link in README.md or docs/") {
     for (auto& problem : docs_check::check_links(doc, read_file(doc))) FAIL_CHECK(problem);
   }
 }
+
+TEST_CASE("a command is read as the fenced block after its marker") {
+  std::string readme =
+      "Text\n<!-- demo-command -->\nmore\n```sh\nbash run.sh\n```\n```sh\nx\n```\n";
+  CHECK(docs_check::fenced_block_after(readme, "<!-- demo-command -->") ==
+        "```sh\nbash run.sh\n```\n");
+  CHECK_FALSE(docs_check::fenced_block_after(readme, "<!-- test-command -->"));
+  CHECK_FALSE(docs_check::fenced_block_after("<!-- demo-command -->\n```sh\nopen\n", "demo"));
+}
+
+// A Japanese reader copies the commands from docs/ja/README.md: they must be the English
+// README's two set-up commands, byte for byte, or one of the two has drifted.
+TEST_CASE("docs/ja/README.md gives the English README's two commands") {
+  std::string english = read_file(source_dir / "README.md");
+  std::string japanese = read_file(source_dir / "docs" / "ja" / "README.md");
+  for (const std::string marker : {"<!-- demo-command -->", "<!-- test-command -->"}) {
+    CAPTURE(marker);
+    std::optional<std::string> command = docs_check::fenced_block_after(english, marker);
+    REQUIRE(command);
+    CHECK(docs_check::fenced_block_after(japanese, marker).value_or("(no block after it)") ==
+          *command);
+  }
+}
