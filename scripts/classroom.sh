@@ -16,14 +16,6 @@ bad_usage() {
   exit 2
 }
 
-# The exercises of this checkout, the teacher's: the directories exercises/NN-name.
-exercise_names() {
-  local dir
-  for dir in "$root"/exercises/[0-9][0-9]-*/; do
-    [ -d "$dir" ] && basename "$dir"
-  done
-}
-
 # ---- handout DIR ---------------------------------------------------------------------
 
 # unlink_withheld DIR: a Markdown link into a withheld path would point at nothing in the
@@ -33,7 +25,7 @@ unlink_withheld() {
   local copy=$1 page rel link target escaped
   while IFS= read -r page; do
     rel=${page#"$copy"/}
-    for link in $(grep -o '\]([^) ]*)' "$page" | sort -u); do
+    grep -o '\]([^) ]*)' "$page" | sort -u | while IFS= read -r link; do
       target=${link#](} target=${target%)} target=${target%%#*}
       [ -n "$target" ] || continue
       case $target in http*:* | mailto:*) continue ;; esac
@@ -63,6 +55,7 @@ handout() {
     say "note: this checkout has uncommitted changes; the hand-out has commit $commit without them"
   unlink_withheld "$copy"
   # Say so where a student looks for the solutions.
+  # shellcheck disable=SC2016  # the backquotes are Markdown's
   sed -i.bak '1a\
 \
 > **A student copy** (`bash scripts/exercise.sh handout`): the reference solutions are not\
@@ -196,11 +189,12 @@ grade() {
   done
   [ ${#copies[@]} -gt 0 ] || bad_usage "grade: which student copies? (directories)"
   for copy in "${copies[@]}"; do  # all of them first: no half-graded class
-    [ -d "$copy/exercises" ] && [ -f "$copy/tests/exercises/CMakeLists.txt" ] ||
+    if [ ! -d "$copy/exercises" ] || [ ! -f "$copy/tests/exercises/CMakeLists.txt" ]; then
       die "$copy is not a copy of this repository (no exercises/ and tests/exercises/)"
+    fi
   done
   exercises=()
-  for name in $(exercise_names); do
+  for name in $(exercise_names); do  # this checkout's, the teacher's
     case ",$only," in ",," | *",${name%%-*},"* | *",$name,"*) exercises+=("$name") ;; esac
   done
   [ ${#exercises[@]} -gt 0 ] || bad_usage "grade: --only $only names no exercise"

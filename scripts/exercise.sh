@@ -38,14 +38,6 @@ bad_usage() {
   exit 2
 }
 
-# The exercises this checkout has: the directories exercises/NN-name.
-exercise_names() {
-  local dir
-  for dir in "$root"/exercises/[0-9][0-9]-*/; do
-    [ -d "$dir" ] && basename "$dir"
-  done
-}
-
 # "Exercise 07 (stage 4): a Semaphore ...", the first line of the exercise's page.
 exercise_title() {
   local page=$root/docs/exercises/$1.md

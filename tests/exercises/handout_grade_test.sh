@@ -79,8 +79,9 @@ for name in "${expected[@]}"; do
 done
 ! grep -q "does not build" "$work/grades.json" || fail "a starter does not build"
 [ "$(grep -c '"student"' "$work/grades.json")" = ${#expected[@]} ] || fail "not one row per exercise"
-[ "$(head -n 1 "$work/grades.json")" = "[" ] && [ "$(tail -n 1 "$work/grades.json")" = "]" ] ||
+if [ "$(head -n 1 "$work/grades.json")" != "[" ] || [ "$(tail -n 1 "$work/grades.json")" != "]" ]; then
   fail "the JSON is not an array"
+fi
 # The failed checks quote C++ ("..."): the escaping shows here.
 if command -v python3 >/dev/null 2>&1; then
   python3 -m json.tool "$work/grades.json" >/dev/null || fail "the JSON does not parse"
