@@ -29,18 +29,8 @@ done
 setup_and_build release 0 slow_server stage0_blocking stage4_coroutines timeline_svg
 build_dir=$root/build/release
 
-work=$(mktemp -d "${TMPDIR:-/tmp}/timeline.XXXXXX")
-server_pid=""
-# Whatever happens (Ctrl-C included), stop the server and tidy up.
-cleanup() {
-  stop_slow_server
-  rm -rf "$work"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
 # --- the server: its first line says where it listens ---------------------------------
-start_slow_server "$build_dir/slow_server/slow_server" "$delay" "$work"
+serve_for_this_script "$build_dir/slow_server/slow_server" "$delay" timeline
 
 # --- the two runs, one after the other, then the picture ------------------------------
 timeout=$(awk -v d="$delay" 'BEGIN { print d * 2 + 10 }') # generous, yet no hang

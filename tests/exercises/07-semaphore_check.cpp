@@ -24,6 +24,7 @@
 #include "stage4_coroutines/wait_for.hpp"
 #include "tests/exercises/check_support.hpp"
 #include "tests/exercises/show_vectors.hpp"
+#include "tests/exercises/stage4_virtual_loop.hpp"
 #include "tests/stage4_coroutines/loop_probe.hpp"
 #include "tests/stage4_coroutines/virtual_time.hpp"
 #include "tests/support/server_thread.hpp"
@@ -65,13 +66,8 @@ struct Entries {
   std::vector<double> at;
 };
 
-struct Fixture {
-  stage4_test::VirtualClock clock;
-  EventLoop loop{{.now = clock.function()}};
-  common::TimePoint start = clock.now();
+struct Fixture : exercise_check::VirtualLoop {
   Entries entries;
-
-  double seconds() const { return common::Seconds(clock.now() - start).count(); }
 
   // Acquires, notes it, holds the permit for `hold`, releases.
   Task<void> hold(exercises::Semaphore& limit, int id, stage4::Duration hold) {
@@ -93,11 +89,6 @@ struct Fixture {
       co_await stage4::wait_for(loop, this->hold(limit, id, hold), timeout);
     } catch (const stage4::TimeoutError&) {
     }
-  }
-  void check_loop_is_empty() const {
-    CHECK(stage4::LoopProbe::timer_count(loop) == 0);
-    CHECK(!stage4::LoopProbe::has_ready(loop));
-    CHECK(stage4::LoopProbe::fd_count(loop) == 0);
   }
 };
 

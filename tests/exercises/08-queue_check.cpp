@@ -23,6 +23,7 @@
 #include "stage4_coroutines/wait_for.hpp"
 #include "tests/exercises/check_support.hpp"
 #include "tests/exercises/show_vectors.hpp"
+#include "tests/exercises/stage4_virtual_loop.hpp"
 #include "tests/stage4_coroutines/loop_probe.hpp"
 #include "tests/stage4_coroutines/virtual_time.hpp"
 #include "tests/support/server_thread.hpp"
@@ -33,18 +34,7 @@ using stage4::Task;
 
 namespace {
 
-struct Fixture {
-  stage4_test::VirtualClock clock;
-  EventLoop loop{{.now = clock.function()}};
-  common::TimePoint start = clock.now();
-
-  double seconds() const { return common::Seconds(clock.now() - start).count(); }
-  void check_loop_is_empty() const {
-    CHECK(stage4::LoopProbe::timer_count(loop) == 0);
-    CHECK(!stage4::LoopProbe::has_ready(loop));
-    CHECK(stage4::LoopProbe::fd_count(loop) == 0);
-  }
-
+struct Fixture : exercise_check::VirtualLoop {
   // Puts each item after `pause`, noting when each put was done.
   Task<void> produce(exercises::Queue<int>& queue, std::vector<int> items, stage4::Duration pause,
                      std::vector<double>& done_at) {
