@@ -41,7 +41,8 @@ class EventLoop : public stage4::EventLoop {
 // with the kernel's result (bytes, or -errno). The lifetime rule: from await_suspend to the
 // completion the kernel owns what `prepare` pointed it at (a buffer, an address), so the
 // frame holding them must live on: if the frame is destroyed first (wait_for timed out),
-// the destructor cancels and waits for the kernel to let go (Ring::cancel).
+// the destructor cancels and waits for the kernel to let go (Ring::cancel). A Submit lives
+// in the waiting frame, which its Task owns; the Ring only points at it while in flight.
 template <typename Prepare>
 class Submit : public Operation {
  public:
