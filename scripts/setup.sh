@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # scripts/setup.sh [--fuzz]: installs what building this repository needs, when it is
 # missing: a C++20 compiler (g++ >= 12 or clang++ >= 14), CMake >= 3.22, Ninja, doctest,
-# CLI11, nlohmann-json; with --fuzz also clang++ with libFuzzer, which the fuzz preset needs
-# (scripts/fuzz.sh, and the fuzz step of scripts/test.sh, which asks for it).
-# Linux only (the code uses Linux's calls: epoll, accept4, pipe2, ...), with apt-get
-# (Debian, Ubuntu; as root, or through sudo). When it cannot, it says in one message what
-# to install, and fails. With everything there it only looks.
+# CLI11, nlohmann-json, and where apt-get is the installer liburing (stage 5's io_uring;
+# elsewhere stage 5 is left out of the build, quietly); with --fuzz also clang++ with
+# libFuzzer, which the fuzz preset needs (scripts/fuzz.sh, and the fuzz step of
+# scripts/test.sh, which asks for it). Linux only (the code uses Linux's calls: epoll,
+# accept4, pipe2, ...), with apt-get (Debian, Ubuntu; as root, or through sudo). When it
+# cannot, it says in one message what to install, and fails. With everything there it only
+# looks.
 set -euo pipefail
 # shellcheck source=scripts/common.sh source-path=SCRIPTDIR/..
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
@@ -14,7 +16,7 @@ want_fuzzer=0
 while [ $# -gt 0 ]; do
   case $1 in
     --fuzz) want_fuzzer=1 ;;
-    -h | --help) sed -n '2,8s/^# \{0,1\}//p' "$0" && exit 0 ;;
+    -h | --help) sed -n '2,10s/^# \{0,1\}//p' "$0" && exit 0 ;;
     *) die "unknown argument '$1' (try --help)" ;;
   esac
   shift
@@ -40,6 +42,9 @@ check() {
   has_header doctest/doctest.h || missing+=" doctest"
   has_header CLI/CLI.hpp || missing+=" cli11"
   has_header nlohmann/json.hpp || missing+=" json"
+  if command -v apt-get >/dev/null; then
+    has_header liburing.h || missing+=" liburing"
+  fi
   if [ "$want_fuzzer" = 1 ] && ! has_libfuzzer; then missing+=" fuzzer"; fi
   missing=${missing# }
 }
@@ -53,6 +58,7 @@ about() {
     doctest) echo "doctest|doctest-dev" ;;
     cli11) echo "CLI11|libcli11-dev" ;;
     json) echo "nlohmann-json|nlohmann-json3-dev" ;;
+    liburing) echo "liburing (stage 5)|liburing-dev" ;;
     fuzzer) echo "clang++ with libFuzzer|clang" ;;
   esac
 }

@@ -1,11 +1,18 @@
-// client_binaries.hpp: every client binary, for tests that start them
-// as a user would. A test target gets the paths from aio_pass_client_binaries() in
-// tests/CMakeLists.txt (AIO_STAGE0_BLOCKING="/path/to/stage0_blocking", ...). A new stage
-// adds its binary there and a line here.
+// client_binaries.hpp: every client binary, for tests that start them as a user would. A
+// test target gets the paths from aio_pass_client_binaries() in tests/CMakeLists.txt
+// (AIO_STAGE0_BLOCKING="/path/to/stage0_blocking", ...). Stage 5 is in the list where it
+// is built (liburing installed) and io_uring works; where io_uring is refused, its probe's
+// reason is printed on stderr instead, once. A new stage adds its binary there and a line
+// here.
 #pragma once
 
+#include <cstdio>
 #include <string>
 #include <vector>
+
+#ifdef AIO_STAGE5_IO_URING
+#include "stage5_io_uring/ring.hpp"
+#endif
 
 namespace test_support {
 
@@ -17,15 +24,25 @@ struct ClientBinary {
 };
 
 inline const std::vector<ClientBinary>& client_binaries() {
-  static const std::vector<ClientBinary> all = {
-      {"stage0_blocking", AIO_STAGE0_BLOCKING, {}, true},
-      {"stage0_blocking --threads", AIO_STAGE0_BLOCKING, {"--threads"}},
-      {"stage1_callbacks", AIO_STAGE1_CALLBACKS, {}},
-      {"stage2_state_machine", AIO_STAGE2_STATE_MACHINE, {}},
-      {"stage3_generators", AIO_STAGE3_GENERATORS, {}},
-      {"stage4_coroutines", AIO_STAGE4_COROUTINES, {}},
-      {"stage4_coroutines --sequential", AIO_STAGE4_COROUTINES, {"--sequential"}, true},
-  };
+  static const std::vector<ClientBinary> all = [] {
+    std::vector<ClientBinary> list = {
+        {"stage0_blocking", AIO_STAGE0_BLOCKING, {}, true},
+        {"stage0_blocking --threads", AIO_STAGE0_BLOCKING, {"--threads"}},
+        {"stage1_callbacks", AIO_STAGE1_CALLBACKS, {}},
+        {"stage2_state_machine", AIO_STAGE2_STATE_MACHINE, {}},
+        {"stage3_generators", AIO_STAGE3_GENERATORS, {}},
+        {"stage4_coroutines", AIO_STAGE4_COROUTINES, {}},
+        {"stage4_coroutines --sequential", AIO_STAGE4_COROUTINES, {"--sequential"}, true},
+    };
+#ifdef AIO_STAGE5_IO_URING
+    if (const std::string why = stage5::probe(); why.empty()) {
+      list.push_back({"stage5_io_uring", AIO_STAGE5_IO_URING, {}});
+    } else {
+      std::fprintf(stderr, "stage5_io_uring skipped: %s\n", why.c_str());
+    }
+#endif
+    return list;
+  }();
   return all;
 }
 
