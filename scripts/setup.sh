@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # scripts/setup.sh [--fuzz]: installs what building this repository needs, when it is
 # missing: a C++20 compiler (g++ >= 12 or clang++ >= 14), CMake >= 3.22, Ninja, doctest,
-# CLI11, and where apt-get is the installer liburing (stage 5's io_uring; elsewhere stage 5
-# is left out of the build, quietly); with --fuzz also clang++ with libFuzzer, which the
-# fuzz preset needs (scripts/fuzz.sh, and the fuzz step of scripts/test.sh, which asks for it).
-# apt-get on Debian and Ubuntu (as root, or through sudo), brew on macOS. When it cannot,
-# it says in one message what to install, and fails. With everything there it only looks.
+# CLI11, nlohmann-json, and where apt-get is the installer liburing (stage 5's io_uring;
+# elsewhere stage 5 is left out of the build, quietly); with --fuzz also clang++ with
+# libFuzzer, which the fuzz preset needs (scripts/fuzz.sh, and the fuzz step of
+# scripts/test.sh, which asks for it). Linux only (the code uses Linux's calls: epoll,
+# accept4, pipe2, ...), with apt-get (Debian, Ubuntu; as root, or through sudo). When it
+# cannot, it says in one message what to install, and fails. With everything there it only
+# looks.
 set -euo pipefail
 # shellcheck source=scripts/common.sh source-path=SCRIPTDIR/..
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
@@ -14,7 +16,7 @@ want_fuzzer=0
 while [ $# -gt 0 ]; do
   case $1 in
     --fuzz) want_fuzzer=1 ;;
-    -h | --help) sed -n '2,9s/^# \{0,1\}//p' "$0" && exit 0 ;;
+    -h | --help) sed -n '2,10s/^# \{0,1\}//p' "$0" && exit 0 ;;
     *) die "unknown argument '$1' (try --help)" ;;
   esac
   shift
@@ -22,7 +24,7 @@ done
 
 has_header() {
   local dir
-  for dir in /usr/include /usr/local/include "${HOMEBREW_PREFIX:-/opt/homebrew}/include"; do
+  for dir in /usr/include /usr/local/include; do
     [ -f "$dir/$1" ] && return 0
   done
   return 1
@@ -39,7 +41,8 @@ check() {
   command -v ninja >/dev/null || missing+=" ninja"
   has_header doctest/doctest.h || missing+=" doctest"
   has_header CLI/CLI.hpp || missing+=" cli11"
-  if [ "$(uname -s)" = Linux ] && command -v apt-get >/dev/null; then
+  has_header nlohmann/json.hpp || missing+=" json"
+  if command -v apt-get >/dev/null; then
     has_header liburing.h || missing+=" liburing"
   fi
   if [ "$want_fuzzer" = 1 ] && ! has_libfuzzer; then missing+=" fuzzer"; fi
@@ -54,6 +57,7 @@ about() {
     ninja) echo "Ninja|ninja-build" ;;
     doctest) echo "doctest|doctest-dev" ;;
     cli11) echo "CLI11|libcli11-dev" ;;
+    json) echo "nlohmann-json|nlohmann-json3-dev" ;;
     liburing) echo "liburing (stage 5)|liburing-dev" ;;
     fuzzer) echo "clang++ with libFuzzer|clang" ;;
   esac
@@ -73,9 +77,7 @@ apt_packages() {
 
 # How a person would install what is missing on this system.
 install_hint() {
-  if [ "$(uname -s)" = Darwin ]; then
-    echo "brew install cmake ninja doctest cli11"
-  elif command -v apt-get >/dev/null; then
+  if command -v apt-get >/dev/null; then
     case " $missing " in
       *" fuzzer "*) echo "sudo apt-get install $(apt_packages "$missing") libclang-rt-dev" \
         "(leave out libclang-rt-dev where there is no such package)" ;;
@@ -125,17 +127,12 @@ install_with_apt() {
   fi
 }
 
-install_with_brew() {
-  case " $missing " in
-    *" compiler "*) give_up "the compiler comes with Xcode's command line tools" \
-      "xcode-select --install" ;;
-    *" fuzzer "*) give_up "Apple's clang has no libFuzzer" \
-      "brew install llvm, then put \$(brew --prefix llvm)/bin first on your PATH" ;;
-  esac
-  say "setup: installing cmake ninja doctest cli11 with brew"
-  brew install cmake ninja doctest cli11 || give_up "brew failed"
-}
-
+if [ "$(uname -s)" != Linux ]; then
+  say "setup: $(uname -s) is not supported: the code uses Linux's own calls (epoll, accept4,"
+  say "setup: pipe2, SOCK_NONBLOCK, eventfd). Use Linux: Debian 12 (tested), Ubuntu 22.04 or"
+  say "setup: later, or WSL2 on Windows (README.md, 'Supported systems')."
+  exit 1
+fi
 if [ -n "${CXX:-}" ] && ! cxx_ok "$CXX"; then
   say "setup: CXX is set to '$CXX', which is not g++ >= 12 or clang++ >= 14."
   say "setup: unset CXX, or set it to such a compiler, then run this again."
@@ -144,14 +141,10 @@ fi
 check
 [ -z "$missing" ] && exit 0
 
-if [ "$(uname -s)" = Darwin ] && command -v brew >/dev/null; then
-  install_with_brew
-elif command -v apt-get >/dev/null; then
+if command -v apt-get >/dev/null; then
   install_with_apt
-elif [ "$(uname -s)" = Darwin ]; then
-  give_up "Homebrew (https://brew.sh) is not installed"
 else
-  give_up "this system has neither apt-get nor brew"
+  give_up "this system has no apt-get"
 fi
 
 check

@@ -5,6 +5,7 @@
 #include <fstream>
 #include <set>
 #include <sstream>
+#include <string_view>
 
 namespace docs_check {
 namespace {
@@ -195,6 +196,92 @@ std::vector<std::string> check_links(const std::filesystem::path& path,
         }
       }
       if (!headings.contains(fragment)) problems.push_back(where + ": no such heading");
+    }
+  }
+  return problems;
+}
+
+namespace {
+
+// The comment part of a line: after `//` in C++ sources, after a `#` that starts the line
+// or follows a space elsewhere (shell, CMake, Python). A `//` or `#` inside a string counts
+// too: simple, and a path in such a string should exist all the same.
+std::string comment_of(const std::string& line, bool cpp) {
+  if (cpp) {
+    std::size_t at = line.find("//");
+    return at == std::string::npos ? "" : line.substr(at + 2);
+  }
+  std::size_t first = line.find_first_not_of(" \t");
+  if (first != std::string::npos && line[first] == '#' && line.compare(first, 2, "#!") != 0)
+    return line.substr(first + 1);
+  std::size_t at = line.find(" #");
+  return at == std::string::npos ? "" : line.substr(at + 2);
+}
+
+// The words of a comment that could be paths: runs of letters, digits and `_ . / -`, and of
+// `$ * { } < >` too, so that a pattern (`docs/*.md`, `$name.md`) stays one word and is
+// passed over. A trailing '.' ends a sentence, not a path.
+std::vector<std::string> path_words(const std::string& comment) {
+  auto in_word = [](unsigned char c) {
+    return std::isalnum(c) || std::string_view("_./-$*{}<>").find(c) != std::string_view::npos;
+  };
+  std::vector<std::string> words;
+  for (std::size_t at = 0; at < comment.size();) {
+    std::size_t end = at;
+    while (end < comment.size() && in_word(comment[end])) ++end;
+    std::string word = comment.substr(at, end - at);
+    while (word.ends_with('.')) word.pop_back();
+    if (!word.empty() && word.find_first_of("$*{}<>") == std::string::npos) words.push_back(word);
+    at = end == at ? at + 1 : end;
+  }
+  return words;
+}
+
+// "docs/04-coroutines.md": a top-level directory of the repository, then a file with an
+// extension. Not "build/dev/tests/x": a build product.
+bool names_repository_file(const std::string& word) {
+  static const std::set<std::string> top{"common", "docs",      "slow_server", "bench",
+                                         "tests",  "exercises", "scripts"};
+  std::size_t slash = word.find('/');
+  if (slash == std::string::npos) return false;
+  std::string dir = word.substr(0, slash);
+  bool stage = dir.size() > 7 && dir.starts_with("stage") && std::isdigit(dir[5]) && dir[6] == '_';
+  if (!stage && !top.contains(dir)) return false;
+  std::size_t dot = word.rfind('.');
+  return dot != std::string::npos && dot > word.rfind('/') && dot + 1 < word.size() &&
+         std::isalpha(static_cast<unsigned char>(word[dot + 1]));
+}
+
+// "design.md": a document named alone (lower case; FILE.md is a placeholder).
+bool names_document(const std::string& word) {
+  return word.ends_with(".md") && word.size() > 3 && word.find('/') == std::string::npos &&
+         (std::islower(static_cast<unsigned char>(word[0])) ||
+          std::isdigit(static_cast<unsigned char>(word[0])));
+}
+
+}  // namespace
+
+std::vector<std::string> check_comment_paths(const std::filesystem::path& root,
+                                             const std::string& file_name,
+                                             const std::string& text) {
+  const std::string extension = std::filesystem::path(file_name).extension().string();
+  const bool cpp = extension == ".cpp" || extension == ".hpp" || extension == ".h";
+  const std::filesystem::path dir = std::filesystem::path(file_name).parent_path();
+  std::vector<std::string> problems;
+  std::vector<std::string> lines = split_lines(text);
+  for (std::size_t i = 0; i < lines.size(); ++i) {
+    for (const std::string& word : path_words(comment_of(lines[i], cpp))) {
+      bool missing = false;
+      if (names_repository_file(word)) {
+        missing = !std::filesystem::exists(root / word);
+      } else if (names_document(word)) {  // at the top, in docs/ or beside the file
+        missing = !std::filesystem::exists(root / word) &&
+                  !std::filesystem::exists(root / "docs" / word) &&
+                  !std::filesystem::exists(root / dir / word);
+      }
+      if (missing)
+        problems.push_back(file_name + ":" + std::to_string(i + 1) + ": names '" + word +
+                           "', which does not exist");
     }
   }
   return problems;

@@ -11,8 +11,9 @@
 //     ```
 // check_snippets() reports every quote whose text differs from its anchor, and every
 // quote naming an anchor that does not exist; check_links() reports every relative link
-// to a file (or a heading) that does not exist; fenced_block_after() reads a command
-// that two READMEs must give alike.
+// to a file (or a heading) that does not exist; check_comment_paths() reports every
+// repository path a source comment names (`docs/04-coroutines.md`) that does not exist;
+// fenced_block_after() reads a command that two READMEs must give alike.
 #pragma once
 
 #include <filesystem>
@@ -43,6 +44,14 @@ std::vector<std::string> check_snippets(const std::string& file_name, const std:
 // Problems with the relative links of the markdown file at `path`.
 std::vector<std::string> check_links(const std::filesystem::path& path,
                                      const std::string& markdown);
+
+// Problems with the paths named in the comments of one source file (`//` comments in C++,
+// `#` comments elsewhere): a path is a token that starts with a top-level directory of the
+// repository (common/, docs/, stage4_coroutines/, ...) and ends in a file extension, such
+// as `stage4_coroutines/extras/queue.hpp`; each must exist under `root`. A document named
+// alone (`design.md`) must exist at the top, in docs/ or beside the file.
+std::vector<std::string> check_comment_paths(const std::filesystem::path& root,
+                                             const std::string& file_name, const std::string& text);
 
 // The first fenced block after the line holding `marker`, fences included, byte for byte
 // (the way .ci/run reads the README's test command); nullopt if there is none.

@@ -100,6 +100,29 @@ TEST_CASE("the checker finds an excerpt that drifted from its anchor") {
   CHECK(problems.size() == 2);  // defined twice, and never closed
 }
 
+TEST_CASE("the checker finds a path in a comment that names no file") {
+  const std::string cpp =
+      "// see docs/04-coroutines.md, and stage4_coroutines/extras/gone.hpp.\n"
+      "int x;  // tests/support/timing.hpp (ok), tests/none.cpp (not)\n"
+      "auto s = \"docs/in-a-string.md\";\n"  // code, not a comment
+      "// build/dev/tests/gone.cpp is a build product; docs/*.md a glob\n"
+      "// protocol.md is in docs/, README.md at the top; design.md nowhere\n";
+  auto found = docs_check::check_comment_paths(source_dir, "x.cpp", cpp);
+  REQUIRE(found.size() == 3);
+  CHECK(found[0] == "x.cpp:1: names 'stage4_coroutines/extras/gone.hpp', which does not exist");
+  CHECK(found[1] == "x.cpp:2: names 'tests/none.cpp', which does not exist");
+  CHECK(found[2] == "x.cpp:5: names 'design.md', which does not exist");
+
+  const std::string shell =
+      "#!/usr/bin/env bash\n"
+      "# reads scripts/common.sh and scripts/gone.sh\n"
+      "echo docs/not-a-comment.md  # but bench/gone.py is\n";
+  found = docs_check::check_comment_paths(source_dir, "x.sh", shell);
+  REQUIRE(found.size() == 2);
+  CHECK(found[0] == "x.sh:2: names 'scripts/gone.sh', which does not exist");
+  CHECK(found[1] == "x.sh:3: names 'bench/gone.py', which does not exist");
+}
+
 TEST_CASE("headings turn into the anchors GitHub makes") {
   CHECK(docs_check::heading_anchor("3. The loop") == "3-the-loop");
   CHECK(docs_check::heading_anchor("What `co_await` does") == "what-co_await-does");
@@ -125,6 +148,31 @@ TEST_CASE("every excerpt in the docs matches its anchor in the source") {
   }
   for (const auto& problem : problems) FAIL_CHECK(problem);
   MESSAGE(snippets << " excerpts checked against " << anchors.size() << " anchors");
+}
+
+TEST_CASE("every repository path a source comment names exists") {
+  std::size_t files = 0;
+  for (const char* dir : {"common", "slow_server", "bench", "tests", "exercises", "scripts"}) {
+    walk(source_dir / dir, [&](const fs::path& path) {
+      // This directory's own tests hold sample paths that do not exist, on purpose.
+      if (path.parent_path() == source_dir / "tests" / "docs" || !is_source(path)) return;
+      ++files;
+      for (auto& problem : docs_check::check_comment_paths(
+               source_dir, fs::relative(path, source_dir).string(), read_file(path)))
+        FAIL_CHECK(problem);
+    });
+  }
+  for (const auto& entry : fs::directory_iterator(source_dir)) {
+    if (!entry.is_directory() || !entry.path().filename().string().starts_with("stage")) continue;
+    walk(entry.path(), [&](const fs::path& path) {
+      if (!is_source(path)) return;
+      ++files;
+      for (auto& problem : docs_check::check_comment_paths(
+               source_dir, fs::relative(path, source_dir).string(), read_file(path)))
+        FAIL_CHECK(problem);
+    });
+  }
+  CHECK(files > 100);  // the walk found the sources
 }
 
 TEST_CASE("no dead relative link in README.md or docs/") {

@@ -1,6 +1,6 @@
 // End-to-end: the real binaries, started as a user starts them (tests/support/process.hpp),
-// judged only by what they print and how they exit. Each client binary that exists in
-// this build is checked (CMakeLists.txt passes their paths).
+// judged only by what they print and how they exit. Every client binary is checked
+// (tests/CMakeLists.txt passes their paths).
 #include <doctest/doctest.h>
 
 #include <netinet/in.h>
@@ -13,8 +13,9 @@
 #include <thread>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "common/net.hpp"
-#include "tests/e2e/json.hpp"
 #include "tests/slow_server/test_client.hpp"
 #include "tests/support/client_binaries.hpp"
 #include "tests/support/process.hpp"
@@ -153,20 +154,20 @@ TEST_CASE("--json prints one JSON object with the counts and every result") {
     CAPTURE(client.label);
     test_support::Finished run = run_client(client, server.port, {"--requests", "5", "--json"});
     CHECK(run.exit_code == 0);
-    e2e::json::Value report;
-    REQUIRE_NOTHROW(report = e2e::json::parse(run.out));
-    CHECK(report["stage"].string() == name_of(client));
-    CHECK(report["requests"].number() == 5);
-    CHECK(report["ok"].number() == 5);
-    CHECK(report["failed"].number() == 0);
-    CHECK(report["wall_seconds"].number() > 0);
-    REQUIRE(report["results"].array().size() == 5);
-    for (const e2e::json::Value& result : report["results"].array()) {
-      std::string request = "Request " + std::to_string(int(result["id"].number()));
-      CHECK(result["ok"].boolean());
-      CHECK(result["response"].string() == "Response to " + request);
-      CHECK(result["error"].is_null());
-      CHECK(result["end"].number() >= result["start"].number());
+    nlohmann::json report;
+    REQUIRE_NOTHROW(report = nlohmann::json::parse(run.out));  // strict: throws on any flaw
+    CHECK(report.at("stage") == name_of(client));
+    CHECK(report.at("requests") == 5);
+    CHECK(report.at("ok") == 5);
+    CHECK(report.at("failed") == 0);
+    CHECK(report.at("wall_seconds").get<double>() > 0);
+    REQUIRE(report.at("results").size() == 5);
+    for (const nlohmann::json& result : report.at("results")) {
+      std::string request = "Request " + std::to_string(result.at("id").get<int>());
+      CHECK(result.at("ok") == true);
+      CHECK(result.at("response") == "Response to " + request);
+      CHECK(result.at("error").is_null());
+      CHECK(result.at("end").get<double>() >= result.at("start").get<double>());
     }
   }
 }

@@ -14,19 +14,12 @@
 #include "common/net.hpp"
 #include "common/run_report.hpp"
 #include "slow_server/server.hpp"
+#include "tests/support/server_thread.hpp"
 #include "tests/support/timing.hpp"
 
 namespace exercise_check {
 
-inline slow_server::ServerOptions server_options(
-    double delay, slow_server::Fault fault = slow_server::Fault::none,
-    std::size_t fault_every = 1) {
-  slow_server::ServerOptions options;
-  options.delay_seconds = delay;
-  options.fault = fault;
-  options.fault_every = fault_every;
-  return options;
-}
+using test_support::server_options;  // server_options(delay, fault, fault_every)
 
 // Every request succeeded with the response `expected(id)`. A student's first attempt is
 // usually wrong the same way for every request: only the first wrong one is reported.

@@ -1,4 +1,4 @@
-// The fault matrix (docs/reliability.md): every client binary of this build, started as a
+// The fault matrix (docs/reliability.md): every client binary, started as a
 // user starts it, against a real slow_server child process that misbehaves on purpose
 // (--fault X --fault-every 2), or against a port where nothing listens.
 //

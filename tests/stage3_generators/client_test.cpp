@@ -1,5 +1,5 @@
-// client_test.cpp: stage 3's client against the contract stage 1 keeps (the same tests as
-// stages 1 and 2), plus what only stage 3 has: --trace-loop.
+// client_test.cpp: what only stage 3's client has, beyond the contract every client keeps
+// (tests/client_contract): --trace-loop.
 #include <doctest/doctest.h>
 
 #include <algorithm>
@@ -9,15 +9,9 @@
 
 #include "stage3_generators/client.hpp"
 #include "stage3_generators/extras/trace.hpp"
-
-namespace client_contract {
-inline const std::string stage = "stage3_generators";
-inline void run(const common::ClientOptions& options, common::RunReport& report) {
-  stage3::run(options, report);
-}
-}  // namespace client_contract
-
-#include "tests/support/client_contract_tests.hpp"  // NOLINT: after the definitions above
+#include "tests/support/client_contract.hpp"
+#include "tests/support/server_thread.hpp"
+#include "tests/support/timing.hpp"
 
 TEST_CASE("--trace-loop shows each request's steps, yields, resolved futures and wake-ups" *
           test_support::timing) {
@@ -25,7 +19,7 @@ TEST_CASE("--trace-loop shows each request's steps, yields, resolved futures and
   test_support::ServerThread server(server_options());
   std::ostringstream trace;
   auto run = test_support::run_client(
-      stage, test_support::client_options(server.port(), 3),
+      "stage3_generators", test_support::client_options(server.port(), 3),
       [&](const common::ClientOptions& options, common::RunReport& report) {
         stage3::extras::TraceWriter writer(trace);
         stage3::run(options, report, &writer);

@@ -1,20 +1,18 @@
-// client_test.cpp: stage 4's client against the contract every client keeps (the cases
-// shared with stages 1 and 2), then what is stage 4's own: 5,000 requests at once, and the
-// anti-patterns --sequential and --blocking-sleep, with --debug naming the guilty task.
+// client_test.cpp: what is stage 4's client's own, beyond the contract every client keeps
+// (tests/client_contract): 5,000 requests at once, and the anti-patterns --sequential and
+// --blocking-sleep, with --debug naming the guilty task.
+#include <doctest/doctest.h>
+
 #include <sstream>
 #include <string>
 
+#include "common/net.hpp"
+
 #include "stage4_coroutines/client.hpp"
 #include "stage4_coroutines/extras/loop_trace.hpp"
-
-namespace client_contract {
-inline const std::string stage = "stage4_coroutines";
-inline void run(const common::ClientOptions& options, common::RunReport& report) {
-  stage4::run(options, report);
-}
-}  // namespace client_contract
-
-#include "tests/support/client_contract_tests.hpp"  // NOLINT: after the definitions above
+#include "tests/support/client_contract.hpp"
+#include "tests/support/server_thread.hpp"
+#include "tests/support/timing.hpp"
 
 namespace {
 
@@ -33,7 +31,7 @@ TEST_CASE("5,000 requests finish in about one delay, each answered for its own i
           test_support::timing) {
   common::raise_open_file_limit();  // both ends are in this process: 10,000 descriptors
   test_support::ServerThread server(client_contract::server_options());
-  auto run = client_contract::run_stage(test_support::client_options(server.port(), 5000));
+  auto run = run_with(test_support::client_options(server.port(), 5000), {});
   CHECK(run.exit_code == 0);
   CHECK(run.results.size() == 5000);
   CHECK(test_support::all_match_their_ids(run.results));

@@ -1,11 +1,11 @@
 // server_thread.hpp: a slow_server running in a background thread of the test process.
 //
-//   slow_server::ServerOptions options;  options.delay_seconds = 0.2;
-//   test_support::ServerThread server(options);       // port 0: a free port
+//   test_support::ServerThread server(test_support::server_options(0.2));  // port 0: a free port
 //   ... connect to 127.0.0.1:server.port() ...
 // The destructor stops the server and joins its thread.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <sstream>
 #include <thread>
@@ -13,6 +13,18 @@
 #include "slow_server/server.hpp"
 
 namespace test_support {
+
+// A server that answers after `delay` seconds, with `fault` on every `fault_every`-th
+// connection (slow_server/server.hpp).
+inline slow_server::ServerOptions server_options(
+    double delay, slow_server::Fault fault = slow_server::Fault::none,
+    std::size_t fault_every = 1) {
+  slow_server::ServerOptions options;
+  options.delay_seconds = delay;
+  options.fault = fault;
+  options.fault_every = fault_every;
+  return options;
+}
 
 class ServerThread {
  public:

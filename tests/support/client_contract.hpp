@@ -1,26 +1,30 @@
-// client_contract_tests.hpp: the contract every selector-loop client keeps (its options,
-// output, --json and exit codes: docs/00-overview.md), as doctest cases run against a real
-// slow_server in this process. Stages 1 to 4 include it, so all are tested identically.
+// client_contract.hpp: the contract every client keeps (docs/00-overview.md: options,
+// output, --json, exit codes), as doctest cases against a real slow_server in this process
+// with 0.2 s delays. Each case is a template over a Client type that names one stage and
+// runs it (doctest's TEST_CASE_TEMPLATE_DEFINE):
+//   struct Stage1Client {
+//     static constexpr const char* name = "stage1_callbacks";
+//     static void run(const common::ClientOptions& o, common::RunReport& r) { stage1::run(o, r); }
+//   };
+// and a test file applies each case to its stages, by the case's id:
+//   TEST_CASE_TEMPLATE_APPLY(ten_requests, std::tuple<Stage1Client, Stage2Client>);
+// tests/client_contract/client_contract_test.cpp applies them all to stages 1 to 4;
+// tests/stage5_io_uring/client_test.cpp all but the selector ones (every_backend,
+// select_limit) to stage 5, which is built only with liburing and has no selector. ctest
+// names a case with its stage at the end: "... in about one delay<stage3_generators>".
+// The ids: ten_requests thousand_requests every_backend refused closed_early reset stall
+// fault_every_second trickle wrong_answer escaped select_limit phases_marked (this last
+// only for stages that mark the phases inside a request, which --trace draws).
 //
-// The including file says which client to test, before the #include:
-//   namespace client_contract {
-//   inline const std::string stage = "stage1_callbacks";
-//   inline void run(const common::ClientOptions& o, common::RunReport& r) { stage1::run(o, r); }
-//   }  // namespace client_contract
-//   #include "tests/support/client_contract_tests.hpp"
-// A client without a selector (stage 5, on io_uring) first defines
-// AIO_CONTRACT_WITHOUT_SELECTOR: the two cases about selector backends are left out.
-//
-// Delays are 0.2 s. Each wall-time bound is half of what the behaviour it rules out would
-// cost (tests/support/timing.hpp): N requests one after another take N x delay, a request
-// that an error did not end waits for its --timeout.
+// Each wall-time bound is half of what the behaviour it rules out would cost
+// (tests/support/timing.hpp): N requests one after another take N x delay, a request that
+// an error did not end waits for its --timeout.
 #pragma once
 
 #include <doctest/doctest.h>
 
 #include <cerrno>
 #include <cstddef>
-#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -42,15 +46,13 @@ constexpr double delay = 0.2;
 
 inline slow_server::ServerOptions server_options(
     slow_server::Fault fault = slow_server::Fault::none, std::size_t fault_every = 1) {
-  slow_server::ServerOptions options;
-  options.delay_seconds = delay;
-  options.fault = fault;
-  options.fault_every = fault_every;
-  return options;
+  return test_support::server_options(delay, fault, fault_every);
 }
 
-inline test_support::ClientRun run_stage(const common::ClientOptions& options) {
-  return test_support::run_client(stage, options, run);
+// Runs the stage that `Client` names, in this process, as its binary would.
+template <typename Client>
+test_support::ClientRun run_stage(const common::ClientOptions& options) {
+  return test_support::run_client(Client::name, options, Client::run);
 }
 
 inline std::size_t count_ok(const std::vector<common::RequestResult>& results) {
@@ -73,38 +75,26 @@ inline void check_all_failed_with(const test_support::ClientRun& run, const std:
   CHECK(run.err.find("failed: " + error) != std::string::npos);
 }
 
-// For stages that mark the phases inside a request (RunReport::request_connected,
-// request_sent, response_started), drawn by --trace: every mark is there, in order.
-inline void check_phases_marked() {
-  test_support::ServerThread server(server_options());
-  auto run = run_stage(test_support::client_options(server.port(), 5));
-  REQUIRE(run.exit_code == 0);
-  for (const auto& result : run.results) {
-    CAPTURE(result.id);
-    CHECK(result.start <= result.connected);
-    CHECK(result.connected <= result.sent);
-    CHECK(result.sent + 0.9 * delay <= result.first_byte);  // the server's delay is the wait
-    CHECK(result.first_byte <= result.end);
-  }
-}
 }  // namespace client_contract
 
-TEST_CASE("10 requests finish in about one delay, each answered for its own id" *
-          test_support::timing) {
+TEST_CASE_TEMPLATE_DEFINE("10 requests finish in about one delay, each answered for its own id" *
+                              test_support::timing,
+                          Client, ten_requests) {
   using namespace client_contract;
   test_support::ServerThread server(server_options());
-  auto run = run_stage(test_support::client_options(server.port(), 10));
+  auto run = run_stage<Client>(test_support::client_options(server.port(), 10));
   CHECK(run.exit_code == 0);
   CHECK(test_support::all_match_their_ids(run.results));
   CHECK(run.wall_seconds > 0.9 * delay);
   CHECK(run.wall_seconds < well_below(10 * delay));  // one after another
 }
 
-TEST_CASE("1,000 requests finish in about one delay" * test_support::timing) {
+TEST_CASE_TEMPLATE_DEFINE("1,000 requests finish in about one delay" * test_support::timing, Client,
+                          thousand_requests) {
   using namespace client_contract;
   common::raise_open_file_limit();  // both ends are in this process: 2,000 descriptors
   test_support::ServerThread server(server_options());
-  auto run = run_stage(test_support::client_options(server.port(), 1000));
+  auto run = run_stage<Client>(test_support::client_options(server.port(), 1000));
   CHECK(run.exit_code == 0);
   CHECK(run.results.size() == 1000);
   CHECK(test_support::all_match_their_ids(run.results));
@@ -112,8 +102,9 @@ TEST_CASE("1,000 requests finish in about one delay" * test_support::timing) {
   CHECK(run.wall_seconds < well_below(1000 / 50 * delay));
 }
 
-#ifndef AIO_CONTRACT_WITHOUT_SELECTOR  // stage 5 has no selector to choose
-TEST_CASE("every selector backend runs the client, the requests at once" * test_support::timing) {
+TEST_CASE_TEMPLATE_DEFINE("every selector backend runs the client, the requests at once" *
+                              test_support::timing,
+                          Client, every_backend) {
   using namespace client_contract;
   for (auto kind :
        {common::SelectorKind::epoll, common::SelectorKind::poll, common::SelectorKind::select}) {
@@ -122,63 +113,70 @@ TEST_CASE("every selector backend runs the client, the requests at once" * test_
     test_support::ServerThread server(server_options());
     auto options = test_support::client_options(server.port(), 10);
     options.selector = kind;
-    auto run = run_stage(options);
+    auto run = run_stage<Client>(options);
     CHECK(run.exit_code == 0);
     CHECK(test_support::all_match_their_ids(run.results));
     CHECK(run.wall_seconds < well_below(10 * delay));  // one after another
   }
 }
 
-#endif
-
-TEST_CASE("a server that is not listening: every request fails with connection refused" *
-          test_support::timing) {
+TEST_CASE_TEMPLATE_DEFINE(
+    "a server that is not listening: every request fails with connection refused" *
+        test_support::timing,
+    Client, refused) {
   using namespace client_contract;
   auto options = test_support::client_options(test_support::unused_port(), 5);
-  auto run = run_stage(options);
+  auto run = run_stage<Client>(options);
   check_all_failed_with(run,
                         common::client_errors::connect_failed(options.address(), ECONNREFUSED));
   CHECK(run.wall_seconds < well_below(options.timeout_seconds));  // refused, not timed out
 }
 
-TEST_CASE("a server that closes before answering: the request fails, naming it" *
-          test_support::timing) {
+TEST_CASE_TEMPLATE_DEFINE("a server that closes before answering: the request fails, naming it" *
+                              test_support::timing,
+                          Client, closed_early) {
   using namespace client_contract;
   test_support::ServerThread server(server_options(slow_server::Fault::close_early));
   auto options = test_support::client_options(server.port(), 3);
-  auto run = run_stage(options);
+  auto run = run_stage<Client>(options);
   check_all_failed_with(run, common::client_errors::closed_early(options.address()));
   CHECK(run.wall_seconds < well_below(options.timeout_seconds));  // the close ended it
 }
 
-TEST_CASE("a server that resets the connection mid-answer: the request fails, naming it" *
-          test_support::timing) {
+TEST_CASE_TEMPLATE_DEFINE(
+    "a server that resets the connection mid-answer: the request fails, naming it" *
+        test_support::timing,
+    Client, reset) {
   using namespace client_contract;
   test_support::ServerThread server(server_options(slow_server::Fault::reset));
   auto options = test_support::client_options(server.port(), 3);
-  auto run = run_stage(options);
+  auto run = run_stage<Client>(options);
   check_all_failed_with(run, common::client_errors::recv_failed(options.address(), ECONNRESET));
   CHECK(run.wall_seconds < well_below(options.timeout_seconds));  // the reset ended it
 }
 
-TEST_CASE("a server that stalls: --timeout ends each request, naming it, all at once" *
-          test_support::timing) {
+TEST_CASE_TEMPLATE_DEFINE(
+    "a server that stalls: --timeout ends each request, naming it, all at once" *
+        test_support::timing,
+    Client, stall) {
   using namespace client_contract;
   test_support::ServerThread server(server_options(slow_server::Fault::stall));
   const double timeout = 0.3;
   auto options = test_support::client_options(server.port(), 10, timeout);
-  auto run = run_stage(options);
+  auto run = run_stage<Client>(options);
   check_all_failed_with(run, common::client_errors::timed_out(timeout));
   CHECK(run.wall_seconds > timeout);
   CHECK(run.wall_seconds < well_below(10 * timeout));  // the timeouts one after another
 }
 
-TEST_CASE("with a fault on every second connection, the other requests still succeed" *
-          test_support::timing) {
+TEST_CASE_TEMPLATE_DEFINE(
+    "with a fault on every second connection, the other requests still succeed" *
+        test_support::timing,
+    Client, fault_every_second) {
   using namespace client_contract;
   test_support::ServerThread server(server_options(slow_server::Fault::close_early, 2));
   auto options = test_support::client_options(server.port(), 20);
-  auto run = run_stage(options);
+  auto run = run_stage<Client>(options);
   CHECK(run.exit_code == 1);
   CHECK(count_ok(run.results) == 10);
   for (const auto& result : run.results) {
@@ -194,32 +192,38 @@ TEST_CASE("with a fault on every second connection, the other requests still suc
   CHECK(run.wall_seconds < well_below(10 * delay));  // the 10 answers one after another
 }
 
-TEST_CASE("an answer that arrives one byte at a time is reassembled" * test_support::timing) {
+TEST_CASE_TEMPLATE_DEFINE("an answer that arrives one byte at a time is reassembled" *
+                              test_support::timing,
+                          Client, trickle) {
   using namespace client_contract;
   test_support::ServerThread server(server_options(slow_server::Fault::trickle));
-  auto run = run_stage(test_support::client_options(server.port(), 10));
+  auto run = run_stage<Client>(test_support::client_options(server.port(), 10));
   CHECK(run.exit_code == 0);
   CHECK(test_support::all_match_their_ids(run.results));
   CHECK(run.wall_seconds < well_below(10 * delay));  // one after another
 }
 
-TEST_CASE("an answer to another request fails the request, naming what came back") {
+TEST_CASE_TEMPLATE_DEFINE("an answer to another request fails the request, naming what came back",
+                          Client, wrong_answer) {
   using namespace client_contract;
   test_support::FakeServer server("Response to Request 777");
-  auto run = run_stage(test_support::client_options(server.port(), 3));
+  auto run = run_stage<Client>(test_support::client_options(server.port(), 3));
   check_all_failed_with(run, "answer for another request: \"Response to Request 777\"");
 }
 
-TEST_CASE("an answer with terminal escapes and bytes past ASCII is shown escaped, never raw") {
+TEST_CASE_TEMPLATE_DEFINE(
+    "an answer with terminal escapes and bytes past ASCII is shown escaped, never raw", Client,
+    escaped) {
   using namespace client_contract;
   test_support::FakeServer server("\x1b[31mred\x07\xff\xfe");
-  auto run = run_stage(test_support::client_options(server.port(), 2));
+  auto run = run_stage<Client>(test_support::client_options(server.port(), 2));
   check_all_failed_with(run, "not an answer: \"\\x1b[31mred\\x07\\xff\\xfe\"");
   CHECK(run.err.find('\x1b') == std::string::npos);  // nothing for the terminal to obey
 }
 
-#ifndef AIO_CONTRACT_WITHOUT_SELECTOR
-TEST_CASE("select with more sockets than FD_SETSIZE stops the run, naming the limit, and reports") {
+TEST_CASE_TEMPLATE_DEFINE(
+    "select with more sockets than FD_SETSIZE stops the run, naming the limit, and reports", Client,
+    select_limit) {
   using namespace client_contract;
   // So that FD_SETSIZE, not the soft limit of open files (often 1,024), is the limit hit:
   // 1,100 requests need 1,100 sockets here, and as many in the server.
@@ -228,9 +232,9 @@ TEST_CASE("select with more sockets than FD_SETSIZE stops the run, naming the li
   test_support::ServerThread server(server_options());
   auto options = test_support::client_options(server.port(), 1100);
   options.selector = common::SelectorKind::select;
-  auto run = run_stage(options);
+  auto run = run_stage<Client>(options);
   CHECK(run.exit_code == 1);
-  CHECK(run.err.find(stage + ": error: ") != std::string::npos);
+  CHECK(run.err.find(std::string(Client::name) + ": error: ") != std::string::npos);
   CHECK(run.err.find("FD_SETSIZE") != std::string::npos);
   // The report is still printed and every request ended: answered, or failed naming the
   // limit (its own error, or "run stopped: ..." for those the stop cut short; stage 4
@@ -242,4 +246,19 @@ TEST_CASE("select with more sockets than FD_SETSIZE stops the run, naming the li
     if (!result.ok) CHECK(result.error.find("FD_SETSIZE") != std::string::npos);
   }
 }
-#endif
+
+TEST_CASE_TEMPLATE_DEFINE("--trace sees connect, send, wait and read in order" *
+                              test_support::timing,
+                          Client, phases_marked) {
+  using namespace client_contract;
+  test_support::ServerThread server(server_options());
+  auto run = run_stage<Client>(test_support::client_options(server.port(), 5));
+  REQUIRE(run.exit_code == 0);
+  for (const auto& result : run.results) {
+    CAPTURE(result.id);
+    CHECK(result.start <= result.connected);
+    CHECK(result.connected <= result.sent);
+    CHECK(result.sent + 0.9 * delay <= result.first_byte);  // the server's delay is the wait
+    CHECK(result.first_byte <= result.end);
+  }
+}
