@@ -253,7 +253,7 @@ int main(int argc, char** argv) {
             << std::flush;
   bench::Table table({"operation", "median", "10-90 %", "how"});
   table.align_left(3);
-  bench::json::Array rows;
+  bench::Json rows = bench::Json::array();
   for (const Operation& operation : operations(scale)) {
     std::cerr << "  " << operation.name << "..." << std::flush;
     Figures figures = measure(operation, batches);
@@ -261,18 +261,17 @@ int main(int argc, char** argv) {
     table.add_row({operation.name, format_nanoseconds(figures.median),
                    format_nanoseconds(figures.low) + " - " + format_nanoseconds(figures.high),
                    operation.how});
-    rows.push_back(bench::json::Object{{"name", operation.name},
-                                       {"how", operation.how},
-                                       {"median_ns", figures.median},
-                                       {"p10_ns", figures.low},
-                                       {"p90_ns", figures.high},
-                                       {"per_batch", operation.batch}});
+    rows.push_back({{"name", operation.name},
+                    {"how", operation.how},
+                    {"median_ns", figures.median},
+                    {"p10_ns", figures.low},
+                    {"p90_ns", figures.high},
+                    {"per_batch", operation.batch}});
   }
   std::cout << "\n" << table.str();
   bench::save_results(
       results, "latency",
-      bench::json::Object{
-          {"batches", batches}, {"load_average", machine.load_average}, {"operations", rows}},
+      {{"batches", batches}, {"load_average", machine.load_average}, {"operations", rows}},
       machine);
   return 0;
 }

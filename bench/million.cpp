@@ -86,14 +86,14 @@ MillionRow run_python(const bench::PythonOptions& options, const bench::PythonEn
   row.name = engine.name;
   row.kind = "Python";
   try {
-    bench::json::Value answer = bench::run_python_anchor(
+    bench::Json answer = bench::run_python_anchor(
         options, engine, "million.py",
         {"--tasks", std::to_string(tasks), "--sleep", std::to_string(sleep.count() / 1000.0)},
         common::Seconds(300));
     row.finished = true;
-    row.wall_seconds = answer["wall_seconds"].as_number();
-    row.peak_rss_bytes = static_cast<std::size_t>(answer["peak_rss_bytes"].as_number());
-    row.bytes_per_task = answer["bytes_per_task"].as_number();
+    row.wall_seconds = answer.at("wall_seconds").get<double>();
+    row.peak_rss_bytes = bench::get_or(answer, "peak_rss_bytes", std::size_t{0});
+    row.bytes_per_task = answer.at("bytes_per_task").get<double>();
     std::cerr << " " << bench::format_seconds(row.wall_seconds) << "\n";
   } catch (const std::exception& error) {
     row.reason = error.what();
@@ -172,17 +172,15 @@ std::string thread_report(int tasks, const bench::Machine& machine, const bench:
 
 // --- the table ---------------------------------------------------------------------------
 
-bench::json::Value row_json(const MillionRow& row) {
-  return bench::json::Object{
-      {"name", row.name},
-      {"kind", row.kind},
-      {"finished", row.finished},
-      {"wall_seconds", row.finished ? std::optional(row.wall_seconds) : std::nullopt},
-      {"peak_rss_bytes", row.finished && row.peak_rss_bytes > 0
-                             ? std::optional<double>(row.peak_rss_bytes)
-                             : std::nullopt},
-      {"bytes_per_task", row.finished ? std::optional(row.bytes_per_task) : std::nullopt},
-      {"reason", row.reason.empty() ? std::nullopt : std::optional(row.reason)}};
+bench::Json row_json(const MillionRow& row) {
+  auto if_finished = [&](auto figure) { return row.finished ? bench::Json(figure) : nullptr; };
+  return {{"name", row.name},
+          {"kind", row.kind},
+          {"finished", row.finished},
+          {"wall_seconds", if_finished(row.wall_seconds)},
+          {"peak_rss_bytes", row.peak_rss_bytes > 0 ? if_finished(row.peak_rss_bytes) : nullptr},
+          {"bytes_per_task", if_finished(row.bytes_per_task)},
+          {"reason", row.reason.empty() ? nullptr : bench::Json(row.reason)}};
 }
 
 }  // namespace
@@ -254,7 +252,7 @@ int main(int argc, char** argv) {
   rows.push_back(threads);
 
   bench::Table table({"engine", "tasks", "wall", "peak RSS", "memory per task"});
-  bench::json::Array engines;
+  bench::Json engines = bench::Json::array();
   for (const MillionRow& row : rows) {
     if (row.finished) {
       std::string peak =
@@ -271,17 +269,17 @@ int main(int argc, char** argv) {
   std::cout << "\n" << table.str() << "\n" << details;
   if (!targets.empty()) std::cout << "\ntargets:\n" << bench::format_targets(targets);
 
-  bench::json::Value value;
-  value.set("tasks", tasks);
-  value.set("sleep_ms", sleep_ms);
-  value.set("load_average", machine.load_average);
-  value.set("engines", engines);
-  value.set("frame_bytes", stage4.allocations.most_common_size());
-  value.set("thread_create_seconds", cost.create_seconds);
-  value.set("thread_resident_bytes", cost.resident_bytes);
-  value.set("thread_kernel_stack_bytes", cost.kernel_stack_bytes);
-  value.set("thread_address_space_bytes", cost.address_space_bytes);
-  value.set("targets", bench::targets_json(targets));
-  bench::save_results(results, "million", value, machine);
+  bench::save_results(results, "million",
+                      {{"tasks", tasks},
+                       {"sleep_ms", sleep_ms},
+                       {"load_average", machine.load_average},
+                       {"engines", engines},
+                       {"frame_bytes", stage4.allocations.most_common_size()},
+                       {"thread_create_seconds", cost.create_seconds},
+                       {"thread_resident_bytes", cost.resident_bytes},
+                       {"thread_kernel_stack_bytes", cost.kernel_stack_bytes},
+                       {"thread_address_space_bytes", cost.address_space_bytes},
+                       {"targets", bench::targets_json(targets)}},
+                      machine);
   return 0;
 }
