@@ -252,7 +252,6 @@ int main(int argc, char** argv) {
   std::vector<std::string> only;
   std::string results;
   bench::PythonOptions python;
-  python.scripts_dir = AIO_BENCH_PYTHON_DIR;
   app.add_option("--requests", request_counts, "The numbers of concurrent requests N")
       ->capture_default_str()
       ->check(CLI::PositiveNumber);
@@ -267,7 +266,7 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   app.add_option("--clients", only, "Only the clients whose names start with these");
   app.add_option("--server", settings.server, "The slow_server binary")->capture_default_str();
-  app.add_option("--results", results, "Write the figures into this JSON file (its c10k section)");
+  bench::add_results_option(app, results, "c10k");
   bench::add_python_options(app, python);
   CLI11_PARSE(app, argc, argv);
 

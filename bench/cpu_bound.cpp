@@ -235,8 +235,7 @@ int main(int argc, char** argv) {
   app.add_option("--slow-step-ms", slow_step_ms, "What the loop's --debug calls a slow step")
       ->capture_default_str()
       ->check(CLI::PositiveNumber);
-  app.add_option("--results", results,
-                 "Write the figures into this JSON file (its cpu_bound section)");
+  bench::add_results_option(app, results, "cpu_bound");
   CLI11_PARSE(app, argc, argv);
   std::vector<long> numbers;
   for (int i = 0; i < count; ++i) numbers.push_back(base + i);

@@ -244,8 +244,7 @@ int main(int argc, char** argv) {
   app.add_option("--scale", scale, "Operations per batch, as a fraction of the default")
       ->capture_default_str()
       ->check(CLI::Range(0.001, 100.0));
-  app.add_option("--results", results,
-                 "Write the figures into this JSON file (its latency section)");
+  bench::add_results_option(app, results, "latency");
   CLI11_PARSE(app, argc, argv);
 
   bench::Machine machine = bench::read_machine();

@@ -29,10 +29,6 @@ struct MillionRow {
   std::string reason;  // why it did not run
 };
 
-std::string bytes_text(double bytes) {
-  return bench::format_bytes(bytes);
-}
-
 // --- stage 4 ----------------------------------------------------------------------------
 
 struct Stage4Figures {
@@ -70,7 +66,7 @@ std::string frame_report(const bench::Allocations& allocations, int tasks) {
                 "%.0f bytes per task\n",
                 frame,
                 bench::format_count(static_cast<long long>(allocations.by_size[frame])).c_str(),
-                bytes_text(static_cast<double>(allocations.bytes)).c_str(),
+                bench::format_bytes(static_cast<double>(allocations.bytes)).c_str(),
                 bench::format_count(static_cast<long long>(allocations.count)).c_str(),
                 static_cast<double>(allocations.bytes) / tasks);
   return text;
@@ -122,12 +118,13 @@ std::vector<ThreadLimit> thread_limits(const bench::Machine& machine,
        static_cast<double>(machine.threads_max), "the kernel's limit on tasks, system-wide"},
       {"vm.max_map_count " + bench::format_count(machine.max_map_count),
        machine.max_map_count / 2.0, "each thread's stack is 2 mappings (stack + guard page)"},
-      {"RAM " + bytes_text(static_cast<double>(machine.ram_bytes)),
+      {"RAM " + bench::format_bytes(static_cast<double>(machine.ram_bytes)),
        per_thread_memory > 0 ? static_cast<double>(machine.ram_bytes) / per_thread_memory : 0,
-       "each thread holds " + bytes_text(per_thread_memory) + " resident (measured)"},
+       "each thread holds " + bench::format_bytes(per_thread_memory) + " resident (measured)"},
       {"address space for stacks",
        static_cast<double>(1ULL << 47) / static_cast<double>(machine.thread_stack_bytes),
-       "each stack reserves " + bytes_text(static_cast<double>(machine.thread_stack_bytes)) +
+       "each stack reserves " +
+           bench::format_bytes(static_cast<double>(machine.thread_stack_bytes)) +
            " of the 128 TiB a process can map"},
   };
 }
@@ -142,9 +139,9 @@ std::string thread_report(int tasks, const bench::Machine& machine, const bench:
   std::snprintf(text, sizeof text,
                 "  %.1f us to create, %s resident in user space, %s of kernel stack, "
                 "%s of address space each\n",
-                cost.create_seconds * 1e6, bytes_text(cost.resident_bytes).c_str(),
-                bytes_text(cost.kernel_stack_bytes).c_str(),
-                bytes_text(cost.address_space_bytes).c_str());
+                cost.create_seconds * 1e6, bench::format_bytes(cost.resident_bytes).c_str(),
+                bench::format_bytes(cost.kernel_stack_bytes).c_str(),
+                bench::format_bytes(cost.address_space_bytes).c_str());
   out += text;
   out += "a thread per task for " + bench::format_count(tasks) + " tasks, limit by limit:\n";
   bench::Table table({"limit", "allows at most", "enough?", "why"});
@@ -192,7 +189,6 @@ int main(int argc, char** argv) {
   std::size_t thread_sample = 1'000;
   std::string results;
   bench::PythonOptions python;
-  python.scripts_dir = AIO_BENCH_PYTHON_DIR;
   app.add_option("--tasks", tasks, "How many tasks")
       ->capture_default_str()
       ->check(CLI::PositiveNumber);
@@ -202,8 +198,7 @@ int main(int argc, char** argv) {
   app.add_option("--thread-sample", thread_sample, "Threads started to measure what one costs")
       ->capture_default_str()
       ->check(CLI::Range(std::size_t{1}, std::size_t{4'000}));
-  app.add_option("--results", results,
-                 "Write the figures into this JSON file (its million section)");
+  bench::add_results_option(app, results, "million");
   bench::add_python_options(app, python);
   CLI11_PARSE(app, argc, argv);
   auto sleep = std::chrono::milliseconds(sleep_ms);
@@ -226,7 +221,7 @@ int main(int argc, char** argv) {
     targets.push_back({"stage 4 wall", bench::format_seconds(stage4.row.wall_seconds), "<= 2.000 s",
                        stage4.row.finished && stage4.row.wall_seconds <= 2.0});
     targets.push_back(
-        {"stage 4 peak RSS", bytes_text(static_cast<double>(stage4.row.peak_rss_bytes)),
+        {"stage 4 peak RSS", bench::format_bytes(static_cast<double>(stage4.row.peak_rss_bytes)),
          "<= 300 MB (286.1 MiB)", stage4.row.finished && stage4.row.peak_rss_bytes <= 300'000'000});
   }
   std::vector<std::string> notes;
@@ -255,10 +250,11 @@ int main(int argc, char** argv) {
   bench::Json engines = bench::Json::array();
   for (const MillionRow& row : rows) {
     if (row.finished) {
-      std::string peak =
-          row.peak_rss_bytes > 0 ? bytes_text(static_cast<double>(row.peak_rss_bytes)) : "-";
+      std::string peak = row.peak_rss_bytes > 0
+                             ? bench::format_bytes(static_cast<double>(row.peak_rss_bytes))
+                             : "-";
       table.add_row({row.name, bench::format_count(tasks), bench::format_seconds(row.wall_seconds),
-                     peak, bytes_text(row.bytes_per_task)});
+                     peak, bench::format_bytes(row.bytes_per_task)});
     } else {
       table.add_row({row.name, bench::format_count(tasks),
                      "did not run " + table.note(row.name + ": " + row.reason)});

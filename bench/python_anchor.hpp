@@ -20,8 +20,8 @@ namespace bench {
 struct PythonOptions {
   bool enabled = true;
   std::string python = "python3";
-  std::string uvloop_python;  // empty: look for one
-  std::string scripts_dir;    // bench/python in the source tree
+  std::string uvloop_python;                       // empty: look for one
+  std::string scripts_dir = AIO_BENCH_PYTHON_DIR;  // bench/python in the source tree
 };
 // --python, --uvloop-python, --no-python, --python-dir.
 void add_python_options(CLI::App& app, PythonOptions& options);

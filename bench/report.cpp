@@ -1,5 +1,7 @@
 #include "bench/report.hpp"
 
+#include <CLI/CLI.hpp>
+
 #include <algorithm>
 #include <cstdio>
 #include <filesystem>
@@ -100,6 +102,11 @@ std::string format_count(long long count) {
 
 std::string header(const std::string& title, const Machine& machine) {
   return "== " + title + " ==\nmachine: " + machine.describe() + "\n";
+}
+
+void add_results_option(CLI::App& app, std::string& path, const std::string& section) {
+  app.add_option("--results", path,
+                 "Write the figures into this JSON file (its " + section + " section)");
 }
 
 void save_results(const std::string& path, const std::string& section, Json value,

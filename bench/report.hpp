@@ -8,6 +8,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "common/cli_fwd.hpp"
+
 #include "bench/machine.hpp"
 
 namespace bench {
@@ -61,6 +63,8 @@ std::string format_count(long long count);
 // The title and the machine, printed first by every benchmark.
 std::string header(const std::string& title, const Machine& machine);
 
+// --results FILE: where the benchmark writes its `section` of results.json.
+void add_results_option(CLI::App& app, std::string& path, const std::string& section);
 // Writes `section` of the JSON object in `path` (other sections are kept, so the three
 // benchmarks fill one file), with "machine" updated. Does nothing when path is empty.
 void save_results(const std::string& path, const std::string& section, Json value,

@@ -200,7 +200,6 @@ int main(int argc, char** argv) {
   std::size_t thread_cap_override = 0;
   std::string results;
   bench::PythonOptions python;
-  python.scripts_dir = AIO_BENCH_PYTHON_DIR;
   app.add_option("--tasks", work.tasks, "How many sleeps in all")
       ->capture_default_str()
       ->check(CLI::PositiveNumber);
@@ -214,8 +213,7 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   app.add_option("--thread-cap", thread_cap_override,
                  "Start at most this many threads (default: from the machine's limits)");
-  app.add_option("--results", results,
-                 "Write the figures into this JSON file (its sleep_table section)");
+  bench::add_results_option(app, results, "sleep_table");
   bench::add_python_options(app, python);
   CLI11_PARSE(app, argc, argv);
   work.sleep = std::chrono::milliseconds(sleep_ms);
