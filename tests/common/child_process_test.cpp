@@ -27,9 +27,10 @@ TEST_CASE("a child process: its output and exit code and rusage, and a hung one 
 
 TEST_CASE("a child's stdout is read line by line while it runs, and a signal ends it") {
   // The second line comes only after the first was read: read_line waits for it.
+  // (The trap comes first: a SIGTERM before it would end the shell instead.)
   common::Child server({"sh", "-c",
-                        "echo 'listening on 127.0.0.1:1234'; sleep 0.2; echo two; "
-                        "trap 'echo bye; exit 0' TERM; while :; do sleep 0.05; done"});
+                        "trap 'echo bye; exit 0' TERM; echo 'listening on 127.0.0.1:1234'; "
+                        "sleep 0.2; echo two; while :; do sleep 0.05; done"});
   CHECK(server.read_line(common::Seconds(5)) == "listening on 127.0.0.1:1234");
   CHECK(server.read_line(common::Seconds(5)) == "two");
   CHECK(server.read_line(common::Seconds(0.1)) == std::nullopt);  // nothing more yet
