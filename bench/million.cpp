@@ -14,7 +14,7 @@
 #include "bench/machine.hpp"
 #include "bench/python_anchor.hpp"
 #include "bench/report.hpp"
-#include "bench/stage4_engine.hpp"
+#include "bench/sleep_engines.hpp"
 #include "bench/thread_engine.hpp"
 
 namespace {
