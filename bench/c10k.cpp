@@ -7,13 +7,19 @@
 // measured the same way when it is stopped. The selector backends are
 // then compared: poll and select hand the kernel the whole list of sockets on every
 // call, epoll does not; and select cannot watch a descriptor >= FD_SETSIZE at all.
+// Stage 5 (io_uring) is set beside stage 4 (epoll): CPU, and system calls per request
+// counted with strace -f -c where strace is installed (docs/06-io-uring.md).
 // Read docs/05-road-to-a-million.md for what the figures teach.
 #include <CLI/CLI.hpp>
 
+#include <unistd.h>
+
 #include <algorithm>
 #include <cstdio>
+#include <fstream>
 #include <iostream>
 #include <memory>
+#include <sstream>
 
 #include "bench/machine.hpp"
 #include "bench/python_anchor.hpp"
@@ -35,11 +41,16 @@ struct Client {
 // A new stage is one more line here and one more name in that CMake list; the tables, the
 // selector comparison and results.json take every client in this list.
 std::vector<Client> client_binaries() {
-  return {{"stage0_blocking --threads", "C++", {AIO_PATH_stage0_blocking, "--threads"}},
-          {"stage1_callbacks", "C++", {AIO_PATH_stage1_callbacks}, true},
-          {"stage2_state_machine", "C++", {AIO_PATH_stage2_state_machine}, true},
-          {"stage3_generators", "C++", {AIO_PATH_stage3_generators}, true},
-          {"stage4_coroutines", "C++", {AIO_PATH_stage4_coroutines}, true}};
+  std::vector<Client> clients{
+      {"stage0_blocking --threads", "C++", {AIO_PATH_stage0_blocking, "--threads"}},
+      {"stage1_callbacks", "C++", {AIO_PATH_stage1_callbacks}, true},
+      {"stage2_state_machine", "C++", {AIO_PATH_stage2_state_machine}, true},
+      {"stage3_generators", "C++", {AIO_PATH_stage3_generators}, true},
+      {"stage4_coroutines", "C++", {AIO_PATH_stage4_coroutines}, true}};
+#ifdef AIO_PATH_stage5_io_uring  // built where liburing is; no --selector: its wait is the ring
+  clients.push_back({"stage5_io_uring", "C++", {AIO_PATH_stage5_io_uring}});
+#endif
+  return clients;
 }
 
 struct Settings {
@@ -147,6 +158,47 @@ C10kRun run_client(const Client& client, int requests, const std::string& select
   return run;
 }
 
+// System calls per request of `client` for N requests, counted by strace -f -c on a run of
+// its own (strace slows the run down; its CPU and wall are not used). -1 and `why` when it
+// cannot be counted. Startup's few hundred calls are counted too: noise at N = 10,000.
+double system_calls_per_request(const Client& client, int requests, const Settings& settings,
+                                std::string& why) {
+  char path[] = "/tmp/c10k-strace.XXXXXX";
+  const int fd = ::mkstemp(path);
+  if (fd < 0) return why = "not measured: no temporary file", -1;
+  ::close(fd);
+  double per_request = -1;
+  try {
+    ServerProcess server(settings);
+    std::vector<std::string> command{"strace", "-f", "-c", "-o", path};
+    command.insert(command.end(), client.command.begin(), client.command.end());
+    command.insert(command.end(), {"--host", "127.0.0.1", "--port", server.port(), "--requests",
+                                   std::to_string(requests), "--timeout",
+                                   std::to_string(settings.timeout), "--quiet", "--json"});
+    common::ChildResult traced =
+        common::run_child(command, common::Seconds(settings.delay + settings.timeout + 120));
+    if (traced.exit_code == 127) throw std::runtime_error(traced.err);  // "cannot start strace..."
+    // The summary's last line: "100.00  0.508  1  123456  10001 total" (calls, 4th column).
+    std::ifstream summary(path);
+    std::string line, total;
+    while (std::getline(summary, line))
+      if (line.ends_with(" total")) total = line;
+    std::istringstream words(total);
+    std::string percent, seconds, per_call;
+    long calls = 0;
+    if (words >> percent >> seconds >> per_call >> calls)
+      per_request = double(calls) / requests;
+    else
+      why = "not measured: strace printed no total";
+  } catch (const std::runtime_error& error) {  // "cannot start strace: No such file..."
+    why = std::string(error.what()).find("strace") != std::string::npos
+              ? "not measured: strace missing"
+              : std::string("not measured: ") + error.what();
+  }
+  ::unlink(path);
+  return per_request;
+}
+
 // "0.062 + 0.312 s": user + system CPU time.
 std::string cpu_text(const C10kRun& run) {
   char text[48];
@@ -190,6 +242,38 @@ const C10kRun* find(const std::vector<C10kRun>& runs, const std::string& prefix,
     if (run.client.rfind(prefix, 0) == 0 && run.requests == requests && run.selector.empty())
       return &run;
   return nullptr;
+}
+
+// Stage 5 against stage 4 at N = 10,000: all answered, CPU at most stage 4's, and system
+// calls per request at most a third of stage 4's (counted here, with strace).
+void add_stage5_targets(const std::vector<C10kRun>& runs, const std::vector<Client>& clients,
+                        const Settings& settings, std::vector<bench::Target>& targets) {
+  const C10kRun* stage4 = find(runs, "stage4_coroutines", 10'000);
+  const C10kRun* stage5 = find(runs, "stage5_io_uring", 10'000);
+  if (!stage5) return;  // not in this build (no liburing), or not asked for
+  const bool measured = stage5->reported && stage4 && stage4->reported;
+  targets.push_back({"stage 5, N = 10,000: all ok",
+                     stage5->reported ? bench::format_count(stage5->ok) + " ok" : stage5->problem,
+                     "10,000 ok", stage5->reported && stage5->ok == 10'000});
+  targets.push_back(
+      {"stage 5, N = 10,000: CPU at most stage 4's",
+       stage5->reported ? bench::format_seconds(stage5->cpu_seconds()) : "not measured",
+       "<= " + (measured ? bench::format_seconds(stage4->cpu_seconds()) : "stage 4's"),
+       measured && stage5->cpu_seconds() <= stage4->cpu_seconds()});
+  std::string why;  // set by the first count that fails: the second is not tried then
+  auto count = [&](const std::string& name) {
+    for (const Client& client : clients)
+      if (client.name == name && why.empty())
+        return system_calls_per_request(client, 10'000, settings, why);
+    return -1.0;
+  };
+  const double calls[2] = {count("stage4_coroutines"), count("stage5_io_uring")};
+  const bool counted = why.empty() && calls[0] > 0 && calls[1] >= 0;
+  char figure[64], goal[64];
+  std::snprintf(figure, sizeof figure, "%.2f per request", calls[1]);
+  std::snprintf(goal, sizeof goal, "<= %.2f (stage 4: %.2f, / 3)", calls[0] / 3, calls[0]);
+  targets.push_back({"stage 5, N = 10,000: system calls", counted ? figure : why,
+                     counted ? goal : "<= stage 4's / 3", counted && calls[1] <= calls[0] / 3});
 }
 
 std::vector<bench::Target> check_targets(const std::vector<C10kRun>& runs) {
@@ -322,6 +406,7 @@ int main(int argc, char** argv) {
                                                      10'000) != request_counts.end();
   if (full_run) {
     targets = check_targets(runs);
+    add_stage5_targets(runs, clients, settings, targets);
     std::cout << "\ntargets:\n" << bench::format_targets(targets);
   }
 

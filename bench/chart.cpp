@@ -48,6 +48,7 @@ std::string color_of(const std::string& name) {
       {"stage3", "#8c61c9"},
       {"stage 4", "#1a9e4b"},
       {"stage4", "#1a9e4b"},
+      {"stage5", "#6b8e23"},
       {"Python", "#2466b3"},
   };
   if (name.find("uvloop") != std::string::npos) return "#17a5b8";

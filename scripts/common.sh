@@ -1,5 +1,6 @@
 # shellcheck shell=bash
-# scripts/common.sh: what setup.sh, demo.sh and test.sh share. Sourced, not run.
+# scripts/common.sh: what the scripts (setup.sh, demo.sh, test.sh, exercise.sh...) share.
+# Sourced, not run.
 # Written for bash 3.2 too (macOS's /bin/bash): no associative arrays, no mapfile.
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -8,6 +9,15 @@ say() { printf '%s\n' "$*" >&2; }
 die() {
   say "$(basename "$0"): $*"
   exit 1
+}
+
+# exercise_names: the exercises this checkout has, the directories exercises/NN-name
+# (exercise.sh and classroom.sh).
+exercise_names() {
+  local dir
+  for dir in "$root"/exercises/[0-9][0-9]-*/; do
+    [ -d "$dir" ] && basename "$dir"
+  done
 }
 
 # version_at_least 3.25.1 3.22: true when the first version is at least the second.

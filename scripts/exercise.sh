@@ -5,30 +5,37 @@
 #   bash scripts/exercise.sh 07-semaphore           build exercises/07-semaphore, run its check
 #   bash scripts/exercise.sh 07                     the same: the number is enough
 #   bash scripts/exercise.sh 07 -tc='*FIFO*'        more arguments go to the check (doctest's)
-#   bash scripts/exercise.sh --preset asan 07       another preset of CMakePresets.json (dev)
+#   bash scripts/exercise.sh --preset asan 07       another preset of CMakePresets.json (the
+#                                                   default, exercises: warnings are not errors)
 #   bash scripts/exercise.sh --build-dir DIR 07     a build directory already configured
 #   bash scripts/exercise.sh --solution 07          the reference solution instead (spoiler)
 # The last line printed is PASS or FAIL; the exit code is 0 for PASS, 1 for FAIL, 2 for a
 # bad command line.
+#
+# For teachers (docs/exercises/README.md, "For teachers: hand-out and grading"):
+#   bash scripts/exercise.sh handout DIR            a student copy in DIR (new or empty): the
+#                                                   committed files without the solutions
+#                                                   (nor the quizzes' answer keys), a git
+#                                                   repository of its own
+#   bash scripts/exercise.sh grade DIR...           builds each copy's exercises/ against this
+#                                                   checkout's checks (in DIR/build/grade) and
+#                                                   prints: student, exercise, passed or
+#                                                   failed, the first failing check
+#   bash scripts/exercise.sh grade --json DIR...    the same as a JSON array, for a grade book
+#   bash scripts/exercise.sh grade --only 01,07 DIR...   some exercises only
+# grade exits 0 when it graded (failed exercises included), 1 when a DIR is not a copy of
+# this repository, 2 for a bad command line.
 set -euo pipefail
 # shellcheck source=scripts/common.sh source-path=SCRIPTDIR/..
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
 usage() {
-  sed -n '2,13s/^# \{0,1\}//p' "$0"
+  sed -n '2,28s/^# \{0,1\}//p' "$0"
 }
 bad_usage() {
   say "exercise.sh: $*"
   usage >&2
   exit 2
-}
-
-# The exercises this checkout has: the directories exercises/NN-name.
-exercise_names() {
-  local dir
-  for dir in "$root"/exercises/[0-9][0-9]-*/; do
-    [ -d "$dir" ] && basename "$dir"
-  done
 }
 
 # "Exercise 07 (stage 4): a Semaphore ...", the first line of the exercise's page.
@@ -65,7 +72,11 @@ resolve() {
   esac
 }
 
-preset=dev
+case ${1:-} in  # the teacher's commands: scripts/classroom.sh
+  handout | grade) exec bash "$root/scripts/classroom.sh" "$@" ;;
+esac
+
+preset=exercises
 build_dir=""
 variant=starter
 wanted=""
@@ -84,6 +95,9 @@ while [ $# -gt 0 ]; do
 done
 [ -n "$wanted" ] || bad_usage "which exercise? (try --list)"
 name=$(resolve "$wanted")
+if [ "$variant" = solution ] && [ ! -d "$root/docs/exercises/solutions/$name" ]; then
+  bad_usage "this copy has no reference solutions (a hand-out: your teacher has them)"
+fi
 target=exercise_${name//-/_}_$variant
 what="exercise $name"
 [ "$variant" = solution ] && what="the reference solution of exercise $name"

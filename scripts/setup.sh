@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # scripts/setup.sh [--fuzz]: installs what building this repository needs, when it is
 # missing: a C++20 compiler (g++ >= 12 or clang++ >= 14), CMake >= 3.22, Ninja, doctest,
-# CLI11; with --fuzz also clang++ with libFuzzer, which the fuzz preset needs
-# (scripts/fuzz.sh, and the fuzz step of scripts/test.sh, which asks for it).
+# CLI11, and where apt-get is the installer liburing (stage 5's io_uring; elsewhere stage 5
+# is left out of the build, quietly); with --fuzz also clang++ with libFuzzer, which the
+# fuzz preset needs (scripts/fuzz.sh, and the fuzz step of scripts/test.sh, which asks for it).
 # apt-get on Debian and Ubuntu (as root, or through sudo), brew on macOS. When it cannot,
 # it says in one message what to install, and fails. With everything there it only looks.
 set -euo pipefail
@@ -13,7 +14,7 @@ want_fuzzer=0
 while [ $# -gt 0 ]; do
   case $1 in
     --fuzz) want_fuzzer=1 ;;
-    -h | --help) sed -n '2,8s/^# \{0,1\}//p' "$0" && exit 0 ;;
+    -h | --help) sed -n '2,9s/^# \{0,1\}//p' "$0" && exit 0 ;;
     *) die "unknown argument '$1' (try --help)" ;;
   esac
   shift
@@ -38,6 +39,9 @@ check() {
   command -v ninja >/dev/null || missing+=" ninja"
   has_header doctest/doctest.h || missing+=" doctest"
   has_header CLI/CLI.hpp || missing+=" cli11"
+  if [ "$(uname -s)" = Linux ] && command -v apt-get >/dev/null; then
+    has_header liburing.h || missing+=" liburing"
+  fi
   if [ "$want_fuzzer" = 1 ] && ! has_libfuzzer; then missing+=" fuzzer"; fi
   missing=${missing# }
 }
@@ -50,6 +54,7 @@ about() {
     ninja) echo "Ninja|ninja-build" ;;
     doctest) echo "doctest|doctest-dev" ;;
     cli11) echo "CLI11|libcli11-dev" ;;
+    liburing) echo "liburing (stage 5)|liburing-dev" ;;
     fuzzer) echo "clang++ with libFuzzer|clang" ;;
   esac
 }

@@ -14,7 +14,10 @@ static std::string describe_fd(int fd, std::uint32_t events) {
 }
 
 EventLoop::EventLoop(LoopOptions options)
-    : selector_(common::make_selector(options.selector)),
+    : EventLoop(common::make_selector(options.selector), std::move(options)) {}
+
+EventLoop::EventLoop(std::unique_ptr<common::Selector> selector, LoopOptions options)
+    : selector_(std::move(selector)),
       now_(std::move(options.now)),
       observer_(options.observer),
       time_(now_()) {}
@@ -61,9 +64,7 @@ void EventLoop::run_once(std::optional<Duration> max_wait) {
   // 2. Sockets, then timers: their coroutines join the ready list. No coroutine runs
   //    before every event is taken, so none can destroy a Waiter the loop still holds.
   for (const common::SelectorEvent& event : events) {
-    auto& waiter = *static_cast<FdWait*>(event.data);
-    selector_->unregister(waiter.fd_);
-    waiter.registered_ = false;
+    auto& waiter = *static_cast<Waiter*>(event.data);  // an FdWait (stage 5: a ring's op)
     if (observer_) observer_->woken(waiter.task, describe_fd(event.fd, event.events));
     ready_.push_back(waiter);
   }
@@ -102,7 +103,8 @@ void EventLoop::add_timer(TimerWait& timer, TimePoint deadline) {
 }
 
 void EventLoop::watch(FdWait& wait) {
-  selector_->register_fd(wait.fd_, wait.events_, &wait);  // may throw: nothing registered then
+  Waiter& waiter = wait;  // what run_once gets back as the event's data
+  selector_->register_fd(wait.fd_, wait.events_, &waiter);  // may throw: nothing registered then
   wait.registered_ = true;
   if (observer_) observer_->suspended(wait.task, describe_fd(wait.fd_, wait.events_));
 }

@@ -46,7 +46,8 @@ class TimerWait;  // the loop's awaitables, below
 class FdWait;
 class EventLoop {
  public:
-  explicit EventLoop(LoopOptions options = {});
+  explicit EventLoop(LoopOptions options = {});  // on the selector options.selector names
+  EventLoop(std::unique_ptr<common::Selector> selector, LoopOptions options);  // stage 5's ring
   // Runs the loop until `task` finishes; its value, or its exception rethrown.
   template <typename T>
   T run_until_complete(Task<T> task) {
@@ -164,7 +165,7 @@ class FdWait : public Waiter {
     loop_->park(*this, waiting);
     loop_->watch(*this);
   }
-  void await_resume() const noexcept {}
+  void await_resume() noexcept { cancel(); }  // the loop only queued it: unregister here
   void cancel() noexcept {  // unregisters the fd, or removes the wake-up it already caused
     unlink();
     if (registered_) loop_->selector_->unregister(fd_);

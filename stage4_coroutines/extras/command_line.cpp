@@ -40,7 +40,7 @@ void add_stage4_options(CLI::App& app, CommandLine& command_line) {
 }
 
 void run_with_flags(const common::ClientOptions& options, common::RunReport& report,
-                    const CommandLine& command_line) {
+                    const CommandLine& command_line, RunClient run_client) {
   LoopTrace observer(command_line.trace);
   Flags flags = command_line.flags;  // a copy: it points at `observer`, which dies here
   if (command_line.trace.trace || command_line.trace.debug) flags.observer = &observer;
@@ -50,7 +50,7 @@ void run_with_flags(const common::ClientOptions& options, common::RunReport& rep
     run_race(options, report, anti.lock, std::cerr, flags.observer);
     return;
   }
-  run(options, report, flags);
+  run_client(options, report, flags);
 }
 
 }  // namespace stage4

@@ -18,9 +18,11 @@ struct CommandLine {
 
 void add_stage4_options(CLI::App& app, CommandLine& command_line);
 
-// stage4::run with what the flags ask for (or --nested-loop's or --race's run), a LoopTrace
-// watching the loop if --trace-loop or --debug is on. --race writes its count on stderr.
+// stage4::run (stage 5: stage5::run) with what the flags ask for (or --nested-loop's or
+// --race's run, on stage 4's loop), a LoopTrace watching the loop if --trace-loop or --debug
+// is on. --race writes its count on stderr.
+using RunClient = void (*)(const common::ClientOptions&, common::RunReport&, const Flags&);
 void run_with_flags(const common::ClientOptions& options, common::RunReport& report,
-                    const CommandLine& command_line);
+                    const CommandLine& command_line, RunClient run_client = run);
 
 }  // namespace stage4

@@ -127,6 +127,22 @@ std::vector<std::string> check_snippets(const std::string& file_name, const std:
   return problems;
 }
 
+std::optional<std::string> fenced_block_after(const std::string& markdown,
+                                              const std::string& marker) {
+  std::vector<std::string> lines = split_lines(markdown);
+  auto at = std::find_if(lines.begin(), lines.end(), [&](const std::string& line) {
+    return line.find(marker) != std::string::npos;
+  });
+  auto is_fence = [](const std::string& line) { return line.rfind("```", 0) == 0; };
+  auto open = std::find_if(at, lines.end(), is_fence);
+  if (at == lines.end() || open == lines.end()) return std::nullopt;
+  auto close = std::find_if(open + 1, lines.end(), is_fence);
+  if (close == lines.end()) return std::nullopt;
+  std::string block;
+  for (auto line = open; line <= close; ++line) block += *line + '\n';
+  return block;
+}
+
 std::string heading_anchor(const std::string& heading_text) {
   std::string anchor;
   for (unsigned char c : heading_text) {

@@ -11,11 +11,13 @@
 //     ```
 // check_snippets() reports every quote whose text differs from its anchor, and every
 // quote naming an anchor that does not exist; check_links() reports every relative link
-// to a file (or a heading) that does not exist.
+// to a file (or a heading) that does not exist; fenced_block_after() reads a command
+// that two READMEs must give alike.
 #pragma once
 
 #include <filesystem>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -41,6 +43,11 @@ std::vector<std::string> check_snippets(const std::string& file_name, const std:
 // Problems with the relative links of the markdown file at `path`.
 std::vector<std::string> check_links(const std::filesystem::path& path,
                                      const std::string& markdown);
+
+// The first fenced block after the line holding `marker`, fences included, byte for byte
+// (the way .ci/run reads the README's test command); nullopt if there is none.
+std::optional<std::string> fenced_block_after(const std::string& markdown,
+                                              const std::string& marker);
 
 // GitHub's anchor for a heading: "## 3. The loop" -> "3-the-loop".
 std::string heading_anchor(const std::string& heading_text);

@@ -1,9 +1,12 @@
 #include <doctest/doctest.h>
 
+#include <cctype>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <set>
 #include <sstream>
+#include <vector>
 
 #include "docs_check.hpp"
 
@@ -46,6 +49,28 @@ std::vector<fs::path> markdown_files() {
     if (path.extension() == ".md") files.push_back(path);
   });
   return files;
+}
+
+// The demo table's figures, by stage: "stage1_callbacks" -> "5.02 s | 50.2 s | 10/10 ok".
+// A row is "| stage... | how | wall | one after another | result |"; the "how" column is
+// in the reader's language, so it is left out.
+std::map<std::string, std::string> demo_figures(const std::string& markdown) {
+  std::map<std::string, std::string> figures;
+  std::istringstream lines(markdown);
+  for (std::string line; std::getline(lines, line);) {
+    // "| stage0_blocking ...", not the header "| stage | how ..."
+    if (!line.starts_with("| stage") || !std::isdigit(static_cast<unsigned char>(line[7])))
+      continue;
+    std::vector<std::string> cells;
+    std::istringstream row(line.substr(1));
+    for (std::string cell; std::getline(row, cell, '|');) {
+      std::size_t first = cell.find_first_not_of(' ');
+      if (first != std::string::npos)
+        cells.push_back(cell.substr(first, cell.find_last_not_of(' ') + 1 - first));
+    }
+    if (cells.size() == 5) figures[cells[0]] = cells[2] + " | " + cells[3] + " | " + cells[4];
+  }
+  return figures;
 }
 
 }  // namespace
@@ -107,4 +132,34 @@ TEST_CASE("no dead relative link in README.md or docs/") {
   for (const fs::path& doc : markdown_files()) {
     for (auto& problem : docs_check::check_links(doc, read_file(doc))) FAIL_CHECK(problem);
   }
+}
+
+TEST_CASE("a command is read as the fenced block after its marker") {
+  std::string readme =
+      "Text\n<!-- demo-command -->\nmore\n```sh\nbash run.sh\n```\n```sh\nx\n```\n";
+  CHECK(docs_check::fenced_block_after(readme, "<!-- demo-command -->") ==
+        "```sh\nbash run.sh\n```\n");
+  CHECK_FALSE(docs_check::fenced_block_after(readme, "<!-- test-command -->"));
+  CHECK_FALSE(docs_check::fenced_block_after("<!-- demo-command -->\n```sh\nopen\n", "demo"));
+}
+
+// A Japanese reader copies the commands from docs/ja/README.md: they must be the English
+// README's two set-up commands, byte for byte, or one of the two has drifted.
+TEST_CASE("docs/ja/README.md gives the English README's two commands") {
+  std::string english = read_file(source_dir / "README.md");
+  std::string japanese = read_file(source_dir / "docs" / "ja" / "README.md");
+  for (const std::string marker : {"<!-- demo-command -->", "<!-- test-command -->"}) {
+    CAPTURE(marker);
+    std::optional<std::string> command = docs_check::fenced_block_after(english, marker);
+    REQUIRE(command);
+    CHECK(docs_check::fenced_block_after(japanese, marker).value_or("(no block after it)") ==
+          *command);
+  }
+}
+
+// The Japanese page's 50 s / 5 s table quotes a real run: the same run the English one does.
+TEST_CASE("docs/ja/README.md shows the English README's 50 s / 5 s figures") {
+  auto english = demo_figures(read_file(source_dir / "README.md"));
+  CHECK(english.size() >= 6);  // every stage, and the variants
+  CHECK(demo_figures(read_file(source_dir / "docs" / "ja" / "README.md")) == english);
 }

@@ -8,6 +8,8 @@
 //   inline void run(const common::ClientOptions& o, common::RunReport& r) { stage1::run(o, r); }
 //   }  // namespace client_contract
 //   #include "tests/support/client_contract_tests.hpp"
+// A client without a selector (stage 5, on io_uring) first defines
+// AIO_CONTRACT_WITHOUT_SELECTOR: the two cases about selector backends are left out.
 //
 // Delays are 0.2 s. Each wall-time bound is half of what the behaviour it rules out would
 // cost (tests/support/timing.hpp): N requests one after another take N x delay, a request
@@ -110,6 +112,7 @@ TEST_CASE("1,000 requests finish in about one delay" * test_support::timing) {
   CHECK(run.wall_seconds < well_below(1000 / 50 * delay));
 }
 
+#ifndef AIO_CONTRACT_WITHOUT_SELECTOR  // stage 5 has no selector to choose
 TEST_CASE("every selector backend runs the client, the requests at once" * test_support::timing) {
   using namespace client_contract;
   for (auto kind :
@@ -125,6 +128,8 @@ TEST_CASE("every selector backend runs the client, the requests at once" * test_
     CHECK(run.wall_seconds < well_below(10 * delay));  // one after another
   }
 }
+
+#endif
 
 TEST_CASE("a server that is not listening: every request fails with connection refused" *
           test_support::timing) {
@@ -213,6 +218,7 @@ TEST_CASE("an answer with terminal escapes and bytes past ASCII is shown escaped
   CHECK(run.err.find('\x1b') == std::string::npos);  // nothing for the terminal to obey
 }
 
+#ifndef AIO_CONTRACT_WITHOUT_SELECTOR
 TEST_CASE("select with more sockets than FD_SETSIZE stops the run, naming the limit, and reports") {
   using namespace client_contract;
   // So that FD_SETSIZE, not the soft limit of open files (often 1,024), is the limit hit:
@@ -236,3 +242,4 @@ TEST_CASE("select with more sockets than FD_SETSIZE stops the run, naming the li
     if (!result.ok) CHECK(result.error.find("FD_SETSIZE") != std::string::npos);
   }
 }
+#endif
