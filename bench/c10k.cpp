@@ -21,10 +21,10 @@
 #include <memory>
 #include <sstream>
 
-#include "bench/child_process.hpp"
 #include "bench/machine.hpp"
 #include "bench/python_anchor.hpp"
 #include "bench/report.hpp"
+#include "common/child_process.hpp"
 #include "common/net.hpp"
 #include "common/selector.hpp"
 
@@ -37,40 +37,26 @@ struct Client {
   bool has_selector = false;         // takes --selector
 };
 
-// The client binaries this build has (their paths come from CMake).
+// The client binaries, in the order of the road (their paths come from bench/CMakeLists.txt).
+// A new stage is one more line here and one more name in that CMake list; the tables, the
+// selector comparison and results.json take every client in this list.
 std::vector<Client> client_binaries() {
-  std::vector<Client> clients;
-#ifdef AIO_PATH_stage0_blocking
-  clients.push_back({"stage0_blocking --threads", "C++", {AIO_PATH_stage0_blocking, "--threads"}});
-#endif
-#ifdef AIO_PATH_stage1_callbacks
-  clients.push_back({"stage1_callbacks", "C++", {AIO_PATH_stage1_callbacks}, true});
-#endif
-#ifdef AIO_PATH_stage2_state_machine
-  clients.push_back({"stage2_state_machine", "C++", {AIO_PATH_stage2_state_machine}, true});
-#endif
-#ifdef AIO_PATH_stage3_generators
-  clients.push_back({"stage3_generators", "C++", {AIO_PATH_stage3_generators}, true});
-#endif
-#ifdef AIO_PATH_stage4_coroutines
-  clients.push_back({"stage4_coroutines", "C++", {AIO_PATH_stage4_coroutines}, true});
-#endif
-#ifdef AIO_PATH_stage5_io_uring  // no --selector: its wait is the ring
+  std::vector<Client> clients{
+      {"stage0_blocking --threads", "C++", {AIO_PATH_stage0_blocking, "--threads"}},
+      {"stage1_callbacks", "C++", {AIO_PATH_stage1_callbacks}, true},
+      {"stage2_state_machine", "C++", {AIO_PATH_stage2_state_machine}, true},
+      {"stage3_generators", "C++", {AIO_PATH_stage3_generators}, true},
+      {"stage4_coroutines", "C++", {AIO_PATH_stage4_coroutines}, true}};
+#ifdef AIO_PATH_stage5_io_uring  // built where liburing is; no --selector: its wait is the ring
   clients.push_back({"stage5_io_uring", "C++", {AIO_PATH_stage5_io_uring}});
 #endif
   return clients;
 }
 
-#ifdef AIO_PATH_slow_server
-const std::string default_server = AIO_PATH_slow_server;
-#else
-const std::string default_server;
-#endif
-
 struct Settings {
   double delay = 1.0;
   double timeout = 10.0;
-  std::string server = default_server;
+  std::string server = AIO_PATH_slow_server;
 };
 
 // One client run: what it reported (--json) and what the kernel measured.
@@ -99,28 +85,28 @@ class ServerProcess {
       : process_({settings.server, "--host", "127.0.0.1", "--port", "0", "--delay",
                   std::to_string(settings.delay)}) {
     // "listening on 127.0.0.1:41234": the port is after the last ':'.
-    auto line = process_.first_line(common::Seconds(10));
+    auto line = process_.read_line(common::Seconds(10));
     if (!line || line->rfind("listening on ", 0) != 0)
       throw std::runtime_error("slow_server did not say where it listens");
     port_ = line->substr(line->rfind(':') + 1);
   }
   const std::string& port() const { return port_; }
   // Stops it (SIGTERM) and returns what it cost.
-  bench::ChildResult stop() { return process_.stop(); }
+  common::ChildResult stop() { return process_.stop(); }
 
  private:
-  bench::Child process_;
+  common::Child process_;
   std::string port_;
 };
 
 // "9,000 failed, e.g. Request 12: timed out after 10 s"
-std::string failure_summary(const bench::json::Value& report) {
-  int failed = static_cast<int>(report["failed"].as_number());
-  for (const auto& result : report["results"].as_array()) {
-    if (!result["ok"].as_bool()) {
+std::string failure_summary(const bench::Json& report) {
+  int failed = report.at("failed").get<int>();
+  for (const auto& result : report.at("results")) {
+    if (!result.at("ok").get<bool>()) {
       return bench::format_count(failed) + " failed, e.g. Request " +
-             std::to_string(static_cast<int>(result["id"].as_number())) + ": " +
-             result["error"].as_string();
+             std::to_string(result.at("id").get<int>()) + ": " +
+             bench::get_or(result, "error", std::string());
     }
   }
   return bench::format_count(failed) + " failed";
@@ -145,8 +131,8 @@ C10kRun run_client(const Client& client, int requests, const std::string& select
     if (!selector.empty()) command.insert(command.end(), {"--selector", selector});
 
     long overflows_before = bench::listen_overflows();
-    bench::ChildResult result =
-        bench::run_child(command, common::Seconds(settings.delay + settings.timeout + 60));
+    common::ChildResult result =
+        common::run_child(command, common::Seconds(settings.delay + settings.timeout + 60));
     if (overflows_before >= 0) run.listen_overflows = bench::listen_overflows() - overflows_before;
     run.user_seconds = result.user_seconds;  // from wait4's rusage
     run.system_seconds = result.system_seconds;
@@ -155,16 +141,16 @@ C10kRun run_client(const Client& client, int requests, const std::string& select
     // [/docs]
     run.wall_seconds = result.wall_seconds;
     try {
-      bench::json::Value report = bench::json::parse(result.out);
+      bench::Json report = bench::Json::parse(result.out);
       run.reported = true;
-      run.ok = static_cast<int>(report["ok"].as_number());
-      run.wall_seconds = report["wall_seconds"].as_number();  // its own clock, without startup
+      run.ok = report.at("ok").get<int>();
+      run.wall_seconds = report.at("wall_seconds").get<double>();  // its clock, without startup
       if (run.ok < requests) run.problem = failure_summary(report);
-    } catch (const std::runtime_error&) {  // no report: it refused, or crashed
+    } catch (const bench::Json::exception&) {  // no report: it refused, or crashed
       std::string said = bench::last_line(result.err);
       run.problem = said.empty() ? result.how_it_ended() : said;
     }
-  } catch (const std::runtime_error& error) {
+  } catch (const std::exception& error) {
     run.problem = error.what();
   }
   std::cerr << " " << (run.problem.empty() ? bench::format_seconds(run.wall_seconds) : run.problem)
@@ -189,7 +175,9 @@ double system_calls_per_request(const Client& client, int requests, const Settin
     command.insert(command.end(), {"--host", "127.0.0.1", "--port", server.port(), "--requests",
                                    std::to_string(requests), "--timeout",
                                    std::to_string(settings.timeout), "--quiet", "--json"});
-    bench::run_child(command, common::Seconds(settings.delay + settings.timeout + 120));
+    common::ChildResult traced =
+        common::run_child(command, common::Seconds(settings.delay + settings.timeout + 120));
+    if (traced.exit_code == 127) throw std::runtime_error(traced.err);  // "cannot start strace..."
     // The summary's last line: "100.00  0.508  1  123456  10001 total" (calls, 4th column).
     std::ifstream summary(path);
     std::string line, total;
@@ -313,27 +301,26 @@ std::vector<bench::Target> check_targets(const std::vector<C10kRun>& runs) {
   return targets;
 }
 
-bench::json::Value runs_json(const std::vector<C10kRun>& runs) {
-  bench::json::Array array;
+bench::Json runs_json(const std::vector<C10kRun>& runs) {
+  auto text_or_null = [](const std::string& text) {
+    return text.empty() ? nullptr : bench::Json(text);
+  };
+  bench::Json array = bench::Json::array();
   for (const C10kRun& run : runs) {
-    auto text_or_null = [](const std::string& text) {
-      return text.empty() ? std::nullopt : std::optional(text);
-    };
-    bench::json::Value value = bench::json::Object{{"client", run.client},
-                                                   {"kind", run.kind},
-                                                   {"selector", text_or_null(run.selector)},
-                                                   {"requests", run.requests},
-                                                   {"reported", run.reported},
-                                                   {"ok", run.ok},
-                                                   {"wall_seconds", run.wall_seconds},
-                                                   {"cpu_seconds", run.cpu_seconds()},
-                                                   {"user_seconds", run.user_seconds},
-                                                   {"system_seconds", run.system_seconds},
-                                                   {"peak_rss_bytes", run.peak_rss_bytes},
-                                                   {"server_cpu_seconds", run.server_cpu_seconds},
-                                                   {"listen_overflows", run.listen_overflows},
-                                                   {"problem", text_or_null(run.problem)}};
-    array.push_back(value);
+    array.push_back({{"client", run.client},
+                     {"kind", run.kind},
+                     {"selector", text_or_null(run.selector)},
+                     {"requests", run.requests},
+                     {"reported", run.reported},
+                     {"ok", run.ok},
+                     {"wall_seconds", run.wall_seconds},
+                     {"cpu_seconds", run.cpu_seconds()},
+                     {"user_seconds", run.user_seconds},
+                     {"system_seconds", run.system_seconds},
+                     {"peak_rss_bytes", run.peak_rss_bytes},
+                     {"server_cpu_seconds", run.server_cpu_seconds},
+                     {"listen_overflows", run.listen_overflows},
+                     {"problem", text_or_null(run.problem)}});
   }
   return array;
 }
@@ -349,7 +336,6 @@ int main(int argc, char** argv) {
   std::vector<std::string> only;
   std::string results;
   bench::PythonOptions python;
-  python.scripts_dir = AIO_BENCH_PYTHON_DIR;
   app.add_option("--requests", request_counts, "The numbers of concurrent requests N")
       ->capture_default_str()
       ->check(CLI::PositiveNumber);
@@ -364,7 +350,7 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   app.add_option("--clients", only, "Only the clients whose names start with these");
   app.add_option("--server", settings.server, "The slow_server binary")->capture_default_str();
-  app.add_option("--results", results, "Write the figures into this JSON file (its c10k section)");
+  bench::add_results_option(app, results, "c10k");
   bench::add_python_options(app, python);
   CLI11_PARSE(app, argc, argv);
 
@@ -377,10 +363,6 @@ int main(int argc, char** argv) {
                              machine)
             << "open files per process: " << open_files << "\n"
             << std::flush;
-  if (settings.server.empty()) {
-    std::cerr << "c10k: slow_server is not in this build (give --server PATH)\n";
-    return 1;
-  }
 
   std::vector<Client> clients = client_binaries();
   std::vector<std::string> notes;
@@ -429,11 +411,11 @@ int main(int argc, char** argv) {
   }
 
   bench::save_results(results, "c10k",
-                      bench::json::Object{{"delay_seconds", settings.delay},
-                                          {"load_average", machine.load_average},
-                                          {"runs", runs_json(runs)},
-                                          {"selector_runs", runs_json(selector_runs)},
-                                          {"targets", bench::targets_json(targets)}},
+                      {{"delay_seconds", settings.delay},
+                       {"load_average", machine.load_average},
+                       {"runs", runs_json(runs)},
+                       {"selector_runs", runs_json(selector_runs)},
+                       {"targets", bench::targets_json(targets)}},
                       machine);
   return 0;
 }

@@ -12,13 +12,23 @@
 #include <iostream>
 #include <sstream>
 
-#include "bench/json.hpp"
 #include "bench/report.hpp"
 #include "bench/svg.hpp"
 
 namespace {
 
-using bench::json::Value;
+using bench::Json;
+
+// A member as a number, a text or a flag: 0, "" or false when it is missing or null.
+double number(const Json& object, const char* key) {
+  return bench::get_or(object, key, 0.0);
+}
+std::string text(const Json& object, const char* key) {
+  return bench::get_or(object, key, std::string());
+}
+bool flag(const Json& object, const char* key) {
+  return bench::get_or(object, key, false);
+}
 
 // One color per engine, the same in every panel.
 std::string color_of(const std::string& name) {
@@ -54,19 +64,19 @@ std::string short_number(double value) {
 }
 
 // Panel 1: seconds against C, both on log scales.
-double draw_sleep_table(bench::Svg& svg, const Value& table, double top) {
+double draw_sleep_table(bench::Svg& svg, const Json& table, double top) {
   const double left = 80, right = 620, plot_top = top + 60, bottom = top + 400;
   // Both axes span whole decades around what was measured.
   double fewest = 1e300, most = 0, fastest = 1e300, slowest = 0;
-  for (const Value& c : table["concurrency"].as_array()) {
-    fewest = std::min(fewest, c.as_number());
-    most = std::max(most, c.as_number());
+  for (const Json& c : bench::get_or(table, "concurrency", Json::array())) {
+    fewest = std::min(fewest, c.get<double>());
+    most = std::max(most, c.get<double>());
   }
-  for (const Value& engine : table["engines"].as_array()) {
-    for (const Value& run : engine["runs"].as_array()) {
-      if (!run["finished"].as_bool()) continue;
-      fastest = std::min(fastest, run["seconds"].as_number());
-      slowest = std::max(slowest, run["seconds"].as_number());
+  for (const Json& engine : bench::get_or(table, "engines", Json::array())) {
+    for (const Json& run : bench::get_or(engine, "runs", Json::array())) {
+      if (!flag(run, "finished")) continue;
+      fastest = std::min(fastest, number(run, "seconds"));
+      slowest = std::max(slowest, number(run, "seconds"));
     }
   }
   if (slowest == 0) fastest = slowest = 1;
@@ -75,9 +85,8 @@ double draw_sleep_table(bench::Svg& svg, const Value& table, double top) {
                     std::pow(10, std::ceil(std::log10(slowest))), bottom, plot_top};
   svg.text(20, top + 25,
            "The article's experiment: " +
-               bench::format_count(static_cast<long long>(table["tasks"].as_number())) +
-               " sleeps of " + short_number(table["sleep_ms"].as_number()) +
-               " ms by C concurrent workers",
+               bench::format_count(static_cast<long long>(number(table, "tasks"))) + " sleeps of " +
+               short_number(number(table, "sleep_ms")) + " ms by C concurrent workers",
            17, "start", "#222", true);
   svg.text(20, top + 45, "wall seconds (log scale); lower is better; x: did not finish", 12,
            "start", "#555");
@@ -87,26 +96,26 @@ double draw_sleep_table(bench::Svg& svg, const Value& table, double top) {
     svg.line(left, y(seconds), right, y(seconds), "#e5e5e5");
     svg.text(left - 8, y(seconds) + 4, label, 11, "end", "#555");
   }
-  for (const Value& c : table["concurrency"].as_array()) {
-    svg.line(x(c.as_number()), plot_top, x(c.as_number()), bottom, "#e5e5e5");
-    svg.text(x(c.as_number()), bottom + 18,
-             "C = " + bench::format_count(static_cast<long long>(c.as_number())), 11, "middle",
+  for (const Json& c : bench::get_or(table, "concurrency", Json::array())) {
+    svg.line(x(c.get<double>()), plot_top, x(c.get<double>()), bottom, "#e5e5e5");
+    svg.text(x(c.get<double>()), bottom + 18,
+             "C = " + bench::format_count(static_cast<long long>(c.get<double>())), 11, "middle",
              "#555");
   }
   double legend_y = plot_top;
-  for (const Value& engine : table["engines"].as_array()) {
-    std::string name = engine["name"].as_string();
-    std::string kind = engine["kind"].as_string();
+  for (const Json& engine : bench::get_or(table, "engines", Json::array())) {
+    std::string name = text(engine, "name");
+    std::string kind = text(engine, "kind");
     std::string color = color_of(name);
     std::vector<std::pair<double, double>> points;
-    for (const Value& run : engine["runs"].as_array()) {
-      double px = x(run["concurrency"].as_number());
-      if (!run["finished"].as_bool()) {
+    for (const Json& run : bench::get_or(engine, "runs", Json::array())) {
+      double px = x(number(run, "concurrency"));
+      if (!flag(run, "finished")) {
         svg.text(px, plot_top - 4, "x", 16, "middle", color, true);
         continue;
       }
-      points.emplace_back(px, y(run["seconds"].as_number()));
-      svg.circle(px, y(run["seconds"].as_number()), kind == "article" ? 2.5 : 3.5, color);
+      points.emplace_back(px, y(number(run, "seconds")));
+      svg.circle(px, y(number(run, "seconds")), kind == "article" ? 2.5 : 3.5, color);
     }
     bool thin = kind == "ideal" || kind == "article";
     svg.polyline(points, color, name.rfind("stage 4", 0) == 0 ? 3 : thin ? 1.5 : 2, thin);
@@ -145,25 +154,25 @@ double draw_bars(bench::Svg& svg, double left, double top, double width, const s
   return y;
 }
 
-double draw_million(bench::Svg& svg, const Value& million, double top) {
+double draw_million(bench::Svg& svg, const Json& million, double top) {
   svg.text(20, top + 10,
-           bench::format_count(static_cast<long long>(million["tasks"].as_number())) +
+           bench::format_count(static_cast<long long>(number(million, "tasks"))) +
                " concurrent tasks, each sleeping " +
-               short_number(million["sleep_ms"].as_number() / 1000) + " s, on one thread",
+               short_number(number(million, "sleep_ms") / 1000) + " s, on one thread",
            17, "start", "#222", true);
   std::vector<Bar> wall, memory;
-  for (const Value& engine : million["engines"].as_array()) {
-    std::string name = engine["name"].as_string();
-    if (!engine["finished"].as_bool()) {
-      std::string reason = engine["reason"].as_string();
+  for (const Json& engine : bench::get_or(million, "engines", Json::array())) {
+    std::string name = text(engine, "name");
+    if (!flag(engine, "finished")) {
+      std::string reason = text(engine, "reason");
       std::string shown =
           reason.substr(0, reason.find(" ("));  // "impossible: pid_max 32,768 allows..."
       wall.push_back({name, -1, shown.size() > 60 ? shown.substr(0, 57) + "..." : shown});
       memory.push_back({name, -1, "-"});
       continue;
     }
-    double seconds = engine["wall_seconds"].as_number();
-    double rss = engine["peak_rss_bytes"].as_number();
+    double seconds = number(engine, "wall_seconds");
+    double rss = number(engine, "peak_rss_bytes");
     wall.push_back({name, seconds, bench::format_seconds(seconds)});
     memory.push_back({name, rss, bench::format_bytes(rss)});
   }
@@ -172,32 +181,32 @@ double draw_million(bench::Svg& svg, const Value& million, double top) {
   return end + 20;
 }
 
-double draw_c10k(bench::Svg& svg, const Value& c10k, double top) {
+double draw_c10k(bench::Svg& svg, const Json& c10k, double top) {
   double most = 0;
-  for (const Value& run : c10k["runs"].as_array())
-    most = std::max(most, run["requests"].as_number());
+  for (const Json& run : bench::get_or(c10k, "runs", Json::array()))
+    most = std::max(most, number(run, "requests"));
   svg.text(20, top + 10,
            bench::format_count(static_cast<long long>(most)) +
-               " concurrent requests, server delay " +
-               short_number(c10k["delay_seconds"].as_number()) + " s: what each client costs",
+               " concurrent requests, server delay " + short_number(number(c10k, "delay_seconds")) +
+               " s: what each client costs",
            17, "start", "#222", true);
   std::vector<Bar> cpu, wall;
-  for (const Value& run : c10k["runs"].as_array()) {
-    if (run["requests"].as_number() != most) continue;
-    std::string name = run["client"].as_string();
-    if (!run["reported"].as_bool()) {
+  for (const Json& run : bench::get_or(c10k, "runs", Json::array())) {
+    if (number(run, "requests") != most) continue;
+    std::string name = text(run, "client");
+    if (!flag(run, "reported")) {
       cpu.push_back({name, -1, "did not run"});
       wall.push_back({name, -1, "did not run"});
       continue;
     }
     std::string ok =
-        run["problem"].is_null()
+        text(run, "problem").empty()
             ? ""
-            : " (" + bench::format_count(static_cast<long long>(run["ok"].as_number())) + " ok)";
-    cpu.push_back({name, run["cpu_seconds"].as_number(),
-                   short_number(run["cpu_seconds"].as_number()) + " s"});
-    wall.push_back({name, run["wall_seconds"].as_number(),
-                    bench::format_seconds(run["wall_seconds"].as_number()) + ok});
+            : " (" + bench::format_count(static_cast<long long>(number(run, "ok"))) + " ok)";
+    cpu.push_back(
+        {name, number(run, "cpu_seconds"), short_number(number(run, "cpu_seconds")) + " s"});
+    wall.push_back({name, number(run, "wall_seconds"),
+                    bench::format_seconds(number(run, "wall_seconds")) + ok});
   }
   double end = draw_bars(svg, 20, top + 40, 460, "client CPU time (user + system)", cpu);
   draw_bars(svg, 490, top + 40, 460, "wall time", wall);
@@ -205,15 +214,16 @@ double draw_c10k(bench::Svg& svg, const Value& c10k, double top) {
 }
 
 // Every target in the file, and how many were met.
-int print_targets(const Value& results) {
+int print_targets(const Json& results) {
   int met = 0, total = 0;
   for (const char* section : {"sleep_table", "million", "c10k"}) {
-    for (const Value& target : results[section]["targets"].as_array()) {
+    for (const Json& target :
+         bench::get_or(bench::get_or(results, section, Json::object()), "targets", Json::array())) {
       ++total;
-      met += target["met"].as_bool();
-      std::cout << (target["met"].as_bool() ? "  met      " : "  NOT MET  ") << section << ": "
-                << target["what"].as_string() << ": " << target["figure"].as_string() << " (target "
-                << target["goal"].as_string() << ")\n";
+      met += flag(target, "met");
+      std::cout << (flag(target, "met") ? "  met      " : "  NOT MET  ") << section << ": "
+                << text(target, "what") << ": " << text(target, "figure") << " (target "
+                << text(target, "goal") << ")\n";
     }
   }
   std::cout << met << " of " << total << " targets met\n";
@@ -236,21 +246,19 @@ int main(int argc, char** argv) {
     std::cerr << "bench_chart: cannot read " << results_path << "\n";
     return 1;
   }
-  std::ostringstream text;
-  text << in.rdbuf();
-  Value results = bench::json::parse(text.str());
+  const Json results = Json::parse(in);
+  auto section = [&](const char* name) { return bench::get_or(results, name, Json::object()); };
 
   bench::Svg svg(960);
   double y = 10;
-  if (results["sleep_table"].is_object()) y = draw_sleep_table(svg, results["sleep_table"], y);
-  if (results["million"].is_object()) y = draw_million(svg, results["million"], y);
-  if (results["c10k"].is_object()) y = draw_c10k(svg, results["c10k"], y);
-  const Value& machine = results["machine"];
+  if (!section("sleep_table").empty()) y = draw_sleep_table(svg, section("sleep_table"), y);
+  if (!section("million").empty()) y = draw_million(svg, section("million"), y);
+  if (!section("c10k").empty()) y = draw_c10k(svg, section("c10k"), y);
+  const Json machine = section("machine");
   svg.text(20, y + 10,
-           "measured on " + short_number(machine["cores"].as_number()) + " cores (" +
-               machine["cpu"].as_string() + "), " +
-               bench::format_bytes(machine["ram_bytes"].as_number()) + " RAM, " +
-               machine["kernel"].as_string() + "; bench/ in this repository",
+           "measured on " + short_number(number(machine, "cores")) + " cores (" +
+               text(machine, "cpu") + "), " + bench::format_bytes(number(machine, "ram_bytes")) +
+               " RAM, " + text(machine, "kernel") + "; bench/ in this repository",
            11, "start", "#777");
   std::ofstream(svg_path) << svg.str();
   std::cout << "chart: " << svg_path << "\ntargets of this run:\n";

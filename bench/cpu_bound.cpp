@@ -235,8 +235,7 @@ int main(int argc, char** argv) {
   app.add_option("--slow-step-ms", slow_step_ms, "What the loop's --debug calls a slow step")
       ->capture_default_str()
       ->check(CLI::PositiveNumber);
-  app.add_option("--results", results,
-                 "Write the figures into this JSON file (its cpu_bound section)");
+  bench::add_results_option(app, results, "cpu_bound");
   CLI11_PARSE(app, argc, argv);
   std::vector<long> numbers;
   for (int i = 0; i < count; ++i) numbers.push_back(base + i);
@@ -279,18 +278,18 @@ int main(int argc, char** argv) {
                          [&] { return processes(numbers, workers); }));
 
   bench::Table table({"engine", "workers", "wall", "CPU", "speed-up", "loop stalled"});
-  bench::json::Array engines;
+  bench::Json engines = bench::Json::array();
   for (const Row& row : rows) {
     char speed_up[32];
     std::snprintf(speed_up, sizeof speed_up, "%.2fx", rows[0].wall / row.wall);
     table.add_row({row.name, std::to_string(row.workers), bench::format_seconds(row.wall),
                    bench::format_seconds(row.cpu), speed_up,
                    row.late ? bench::format_seconds(*row.late) : "-"});
-    engines.push_back(bench::json::Object{{"name", row.name},
-                                          {"workers", row.workers},
-                                          {"wall_seconds", row.wall},
-                                          {"cpu_seconds", row.cpu},
-                                          {"loop_stalled_seconds", row.late}});
+    engines.push_back({{"name", row.name},
+                       {"workers", row.workers},
+                       {"wall_seconds", row.wall},
+                       {"cpu_seconds", row.cpu},
+                       {"loop_stalled_seconds", row.late ? bench::Json(*row.late) : nullptr}});
   }
   std::cout << "\n" << table.str();
   if (base == 10'000'000 && count == 20) {
@@ -305,11 +304,11 @@ int main(int argc, char** argv) {
               << debug_report;
   }
   bench::save_results(results, "cpu_bound",
-                      bench::json::Object{{"base", base},
-                                          {"count", count},
-                                          {"workers", workers},
-                                          {"load_average", machine.load_average},
-                                          {"engines", engines}},
+                      {{"base", base},
+                       {"count", count},
+                       {"workers", workers},
+                       {"load_average", machine.load_average},
+                       {"engines", engines}},
                       machine);
   return 0;
 }

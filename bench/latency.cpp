@@ -244,8 +244,7 @@ int main(int argc, char** argv) {
   app.add_option("--scale", scale, "Operations per batch, as a fraction of the default")
       ->capture_default_str()
       ->check(CLI::Range(0.001, 100.0));
-  app.add_option("--results", results,
-                 "Write the figures into this JSON file (its latency section)");
+  bench::add_results_option(app, results, "latency");
   CLI11_PARSE(app, argc, argv);
 
   bench::Machine machine = bench::read_machine();
@@ -253,7 +252,7 @@ int main(int argc, char** argv) {
             << std::flush;
   bench::Table table({"operation", "median", "10-90 %", "how"});
   table.align_left(3);
-  bench::json::Array rows;
+  bench::Json rows = bench::Json::array();
   for (const Operation& operation : operations(scale)) {
     std::cerr << "  " << operation.name << "..." << std::flush;
     Figures figures = measure(operation, batches);
@@ -261,18 +260,17 @@ int main(int argc, char** argv) {
     table.add_row({operation.name, format_nanoseconds(figures.median),
                    format_nanoseconds(figures.low) + " - " + format_nanoseconds(figures.high),
                    operation.how});
-    rows.push_back(bench::json::Object{{"name", operation.name},
-                                       {"how", operation.how},
-                                       {"median_ns", figures.median},
-                                       {"p10_ns", figures.low},
-                                       {"p90_ns", figures.high},
-                                       {"per_batch", operation.batch}});
+    rows.push_back({{"name", operation.name},
+                    {"how", operation.how},
+                    {"median_ns", figures.median},
+                    {"p10_ns", figures.low},
+                    {"p90_ns", figures.high},
+                    {"per_batch", operation.batch}});
   }
   std::cout << "\n" << table.str();
   bench::save_results(
       results, "latency",
-      bench::json::Object{
-          {"batches", batches}, {"load_average", machine.load_average}, {"operations", rows}},
+      {{"batches", batches}, {"load_average", machine.load_average}, {"operations", rows}},
       machine);
   return 0;
 }

@@ -79,16 +79,16 @@ std::string Machine::describe() const {
   return text;
 }
 
-json::Value Machine::to_json() const {
-  return json::Object{{"cpu", cpu},
-                      {"cores", cores},
-                      {"ram_bytes", ram_bytes},
-                      {"kernel", kernel},
-                      {"load_average", load_average},
-                      {"pid_max", pid_max},
-                      {"threads_max", threads_max},
-                      {"max_map_count", max_map_count},
-                      {"thread_stack_bytes", thread_stack_bytes}};
+nlohmann::ordered_json Machine::to_json() const {
+  return {{"cpu", cpu},
+          {"cores", cores},
+          {"ram_bytes", ram_bytes},
+          {"kernel", kernel},
+          {"load_average", load_average},
+          {"pid_max", pid_max},
+          {"threads_max", threads_max},
+          {"max_map_count", max_map_count},
+          {"thread_stack_bytes", thread_stack_bytes}};
 }
 
 std::size_t current_rss_bytes() {

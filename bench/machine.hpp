@@ -7,7 +7,7 @@
 #include <cstdint>
 #include <string>
 
-#include "bench/json.hpp"
+#include <nlohmann/json.hpp>
 
 namespace bench {
 
@@ -27,7 +27,7 @@ struct Machine {
   std::string describe() const;
   // True when something else was using the CPUs as we started (load >= 0.5 per core).
   bool busy() const { return cores > 0 && load_average >= 0.5 * cores; }
-  json::Value to_json() const;
+  nlohmann::ordered_json to_json() const;
 };
 
 Machine read_machine();

@@ -14,7 +14,7 @@
 #include "bench/machine.hpp"
 #include "bench/python_anchor.hpp"
 #include "bench/report.hpp"
-#include "bench/stage4_engine.hpp"
+#include "bench/sleep_engines.hpp"
 #include "bench/thread_engine.hpp"
 
 namespace {
@@ -28,10 +28,6 @@ struct MillionRow {
   double bytes_per_task = 0;
   std::string reason;  // why it did not run
 };
-
-std::string bytes_text(double bytes) {
-  return bench::format_bytes(bytes);
-}
 
 // --- stage 4 ----------------------------------------------------------------------------
 
@@ -70,7 +66,7 @@ std::string frame_report(const bench::Allocations& allocations, int tasks) {
                 "%.0f bytes per task\n",
                 frame,
                 bench::format_count(static_cast<long long>(allocations.by_size[frame])).c_str(),
-                bytes_text(static_cast<double>(allocations.bytes)).c_str(),
+                bench::format_bytes(static_cast<double>(allocations.bytes)).c_str(),
                 bench::format_count(static_cast<long long>(allocations.count)).c_str(),
                 static_cast<double>(allocations.bytes) / tasks);
   return text;
@@ -86,14 +82,14 @@ MillionRow run_python(const bench::PythonOptions& options, const bench::PythonEn
   row.name = engine.name;
   row.kind = "Python";
   try {
-    bench::json::Value answer = bench::run_python_anchor(
+    bench::Json answer = bench::run_python_anchor(
         options, engine, "million.py",
         {"--tasks", std::to_string(tasks), "--sleep", std::to_string(sleep.count() / 1000.0)},
         common::Seconds(300));
     row.finished = true;
-    row.wall_seconds = answer["wall_seconds"].as_number();
-    row.peak_rss_bytes = static_cast<std::size_t>(answer["peak_rss_bytes"].as_number());
-    row.bytes_per_task = answer["bytes_per_task"].as_number();
+    row.wall_seconds = answer.at("wall_seconds").get<double>();
+    row.peak_rss_bytes = bench::get_or(answer, "peak_rss_bytes", std::size_t{0});
+    row.bytes_per_task = answer.at("bytes_per_task").get<double>();
     std::cerr << " " << bench::format_seconds(row.wall_seconds) << "\n";
   } catch (const std::exception& error) {
     row.reason = error.what();
@@ -122,12 +118,13 @@ std::vector<ThreadLimit> thread_limits(const bench::Machine& machine,
        static_cast<double>(machine.threads_max), "the kernel's limit on tasks, system-wide"},
       {"vm.max_map_count " + bench::format_count(machine.max_map_count),
        machine.max_map_count / 2.0, "each thread's stack is 2 mappings (stack + guard page)"},
-      {"RAM " + bytes_text(static_cast<double>(machine.ram_bytes)),
+      {"RAM " + bench::format_bytes(static_cast<double>(machine.ram_bytes)),
        per_thread_memory > 0 ? static_cast<double>(machine.ram_bytes) / per_thread_memory : 0,
-       "each thread holds " + bytes_text(per_thread_memory) + " resident (measured)"},
+       "each thread holds " + bench::format_bytes(per_thread_memory) + " resident (measured)"},
       {"address space for stacks",
        static_cast<double>(1ULL << 47) / static_cast<double>(machine.thread_stack_bytes),
-       "each stack reserves " + bytes_text(static_cast<double>(machine.thread_stack_bytes)) +
+       "each stack reserves " +
+           bench::format_bytes(static_cast<double>(machine.thread_stack_bytes)) +
            " of the 128 TiB a process can map"},
   };
 }
@@ -142,9 +139,9 @@ std::string thread_report(int tasks, const bench::Machine& machine, const bench:
   std::snprintf(text, sizeof text,
                 "  %.1f us to create, %s resident in user space, %s of kernel stack, "
                 "%s of address space each\n",
-                cost.create_seconds * 1e6, bytes_text(cost.resident_bytes).c_str(),
-                bytes_text(cost.kernel_stack_bytes).c_str(),
-                bytes_text(cost.address_space_bytes).c_str());
+                cost.create_seconds * 1e6, bench::format_bytes(cost.resident_bytes).c_str(),
+                bench::format_bytes(cost.kernel_stack_bytes).c_str(),
+                bench::format_bytes(cost.address_space_bytes).c_str());
   out += text;
   out += "a thread per task for " + bench::format_count(tasks) + " tasks, limit by limit:\n";
   bench::Table table({"limit", "allows at most", "enough?", "why"});
@@ -172,17 +169,15 @@ std::string thread_report(int tasks, const bench::Machine& machine, const bench:
 
 // --- the table ---------------------------------------------------------------------------
 
-bench::json::Value row_json(const MillionRow& row) {
-  return bench::json::Object{
-      {"name", row.name},
-      {"kind", row.kind},
-      {"finished", row.finished},
-      {"wall_seconds", row.finished ? std::optional(row.wall_seconds) : std::nullopt},
-      {"peak_rss_bytes", row.finished && row.peak_rss_bytes > 0
-                             ? std::optional<double>(row.peak_rss_bytes)
-                             : std::nullopt},
-      {"bytes_per_task", row.finished ? std::optional(row.bytes_per_task) : std::nullopt},
-      {"reason", row.reason.empty() ? std::nullopt : std::optional(row.reason)}};
+bench::Json row_json(const MillionRow& row) {
+  auto if_finished = [&](auto figure) { return row.finished ? bench::Json(figure) : nullptr; };
+  return {{"name", row.name},
+          {"kind", row.kind},
+          {"finished", row.finished},
+          {"wall_seconds", if_finished(row.wall_seconds)},
+          {"peak_rss_bytes", row.peak_rss_bytes > 0 ? if_finished(row.peak_rss_bytes) : nullptr},
+          {"bytes_per_task", if_finished(row.bytes_per_task)},
+          {"reason", row.reason.empty() ? nullptr : bench::Json(row.reason)}};
 }
 
 }  // namespace
@@ -194,7 +189,6 @@ int main(int argc, char** argv) {
   std::size_t thread_sample = 1'000;
   std::string results;
   bench::PythonOptions python;
-  python.scripts_dir = AIO_BENCH_PYTHON_DIR;
   app.add_option("--tasks", tasks, "How many tasks")
       ->capture_default_str()
       ->check(CLI::PositiveNumber);
@@ -204,8 +198,7 @@ int main(int argc, char** argv) {
   app.add_option("--thread-sample", thread_sample, "Threads started to measure what one costs")
       ->capture_default_str()
       ->check(CLI::Range(std::size_t{1}, std::size_t{4'000}));
-  app.add_option("--results", results,
-                 "Write the figures into this JSON file (its million section)");
+  bench::add_results_option(app, results, "million");
   bench::add_python_options(app, python);
   CLI11_PARSE(app, argc, argv);
   auto sleep = std::chrono::milliseconds(sleep_ms);
@@ -228,7 +221,7 @@ int main(int argc, char** argv) {
     targets.push_back({"stage 4 wall", bench::format_seconds(stage4.row.wall_seconds), "<= 2.000 s",
                        stage4.row.finished && stage4.row.wall_seconds <= 2.0});
     targets.push_back(
-        {"stage 4 peak RSS", bytes_text(static_cast<double>(stage4.row.peak_rss_bytes)),
+        {"stage 4 peak RSS", bench::format_bytes(static_cast<double>(stage4.row.peak_rss_bytes)),
          "<= 300 MB (286.1 MiB)", stage4.row.finished && stage4.row.peak_rss_bytes <= 300'000'000});
   }
   std::vector<std::string> notes;
@@ -254,13 +247,14 @@ int main(int argc, char** argv) {
   rows.push_back(threads);
 
   bench::Table table({"engine", "tasks", "wall", "peak RSS", "memory per task"});
-  bench::json::Array engines;
+  bench::Json engines = bench::Json::array();
   for (const MillionRow& row : rows) {
     if (row.finished) {
-      std::string peak =
-          row.peak_rss_bytes > 0 ? bytes_text(static_cast<double>(row.peak_rss_bytes)) : "-";
+      std::string peak = row.peak_rss_bytes > 0
+                             ? bench::format_bytes(static_cast<double>(row.peak_rss_bytes))
+                             : "-";
       table.add_row({row.name, bench::format_count(tasks), bench::format_seconds(row.wall_seconds),
-                     peak, bytes_text(row.bytes_per_task)});
+                     peak, bench::format_bytes(row.bytes_per_task)});
     } else {
       table.add_row({row.name, bench::format_count(tasks),
                      "did not run " + table.note(row.name + ": " + row.reason)});
@@ -271,17 +265,17 @@ int main(int argc, char** argv) {
   std::cout << "\n" << table.str() << "\n" << details;
   if (!targets.empty()) std::cout << "\ntargets:\n" << bench::format_targets(targets);
 
-  bench::json::Value value;
-  value.set("tasks", tasks);
-  value.set("sleep_ms", sleep_ms);
-  value.set("load_average", machine.load_average);
-  value.set("engines", engines);
-  value.set("frame_bytes", stage4.allocations.most_common_size());
-  value.set("thread_create_seconds", cost.create_seconds);
-  value.set("thread_resident_bytes", cost.resident_bytes);
-  value.set("thread_kernel_stack_bytes", cost.kernel_stack_bytes);
-  value.set("thread_address_space_bytes", cost.address_space_bytes);
-  value.set("targets", bench::targets_json(targets));
-  bench::save_results(results, "million", value, machine);
+  bench::save_results(results, "million",
+                      {{"tasks", tasks},
+                       {"sleep_ms", sleep_ms},
+                       {"load_average", machine.load_average},
+                       {"engines", engines},
+                       {"frame_bytes", stage4.allocations.most_common_size()},
+                       {"thread_create_seconds", cost.create_seconds},
+                       {"thread_resident_bytes", cost.resident_bytes},
+                       {"thread_kernel_stack_bytes", cost.kernel_stack_bytes},
+                       {"thread_address_space_bytes", cost.address_space_bytes},
+                       {"targets", bench::targets_json(targets)}},
+                      machine);
   return 0;
 }

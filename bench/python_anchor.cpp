@@ -13,7 +13,7 @@ namespace {
 std::string resolve(const std::string& interpreter, const std::string& module) {
   std::string program = "import sys" + (module.empty() ? "" : ", " + module) +
                         "; print(sys.executable, '%d.%d' % sys.version_info[:2])";
-  ChildResult run = run_child({interpreter, "-c", program}, common::Seconds(30));
+  common::ChildResult run = common::run_child({interpreter, "-c", program}, common::Seconds(30));
   if (run.exit_code != 0) return "";
   return last_line(run.out);
 }
@@ -69,13 +69,14 @@ std::vector<std::string> python_command(const PythonOptions& options, const Pyth
   return command;
 }
 
-json::Value run_python_anchor(const PythonOptions& options, const PythonEngine& engine,
-                              const std::string& script, const std::vector<std::string>& arguments,
-                              common::Seconds limit) {
-  ChildResult run = run_child(python_command(options, engine, script, arguments), limit);
+Json run_python_anchor(const PythonOptions& options, const PythonEngine& engine,
+                       const std::string& script, const std::vector<std::string>& arguments,
+                       common::Seconds limit) {
+  common::ChildResult run =
+      common::run_child(python_command(options, engine, script, arguments), limit);
   if (run.exit_code != 0)
     throw std::runtime_error(script + " " + run.how_it_ended() + ": " + last_line(run.err));
-  return json::parse(last_line(run.out));
+  return Json::parse(last_line(run.out));
 }
 
 std::string last_line(const std::string& text) {

@@ -12,16 +12,16 @@
 #include <string>
 #include <vector>
 
-#include "bench/child_process.hpp"
-#include "bench/json.hpp"
+#include "bench/report.hpp"
+#include "common/child_process.hpp"
 
 namespace bench {
 
 struct PythonOptions {
   bool enabled = true;
   std::string python = "python3";
-  std::string uvloop_python;  // empty: look for one
-  std::string scripts_dir;    // bench/python in the source tree
+  std::string uvloop_python;                       // empty: look for one
+  std::string scripts_dir = AIO_BENCH_PYTHON_DIR;  // bench/python in the source tree
 };
 // --python, --uvloop-python, --no-python, --python-dir.
 void add_python_options(CLI::App& app, PythonOptions& options);
@@ -42,11 +42,11 @@ std::vector<std::string> python_command(const PythonOptions& options, const Pyth
                                         const std::string& script,
                                         const std::vector<std::string>& arguments);
 
-// Runs an anchor that prints one JSON object; throws std::runtime_error saying how it
+// Runs an anchor that prints one JSON object; throws (std::runtime_error) saying how it
 // failed (its stderr's last line) when it does not.
-json::Value run_python_anchor(const PythonOptions& options, const PythonEngine& engine,
-                              const std::string& script, const std::vector<std::string>& arguments,
-                              common::Seconds limit);
+Json run_python_anchor(const PythonOptions& options, const PythonEngine& engine,
+                       const std::string& script, const std::vector<std::string>& arguments,
+                       common::Seconds limit);
 
 // The last non-empty line of `text` (an error message, usually).
 std::string last_line(const std::string& text);

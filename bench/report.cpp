@@ -1,5 +1,7 @@
 #include "bench/report.hpp"
 
+#include <CLI/CLI.hpp>
+
 #include <algorithm>
 #include <cstdio>
 #include <filesystem>
@@ -66,10 +68,6 @@ std::string Table::str() const {
   return out.str();
 }
 
-json::Value Target::to_json() const {
-  return json::Object{{"what", what}, {"figure", figure}, {"goal", goal}, {"met", met}};
-}
-
 std::string format_targets(const std::vector<Target>& targets) {
   std::string out;
   for (const Target& target : targets) {
@@ -79,9 +77,10 @@ std::string format_targets(const std::vector<Target>& targets) {
   return out;
 }
 
-json::Value targets_json(const std::vector<Target>& targets) {
-  json::Array array;
-  for (const Target& target : targets) array.push_back(target.to_json());
+Json targets_json(const std::vector<Target>& targets) {
+  Json array = Json::array();
+  for (const Target& t : targets)
+    array.push_back({{"what", t.what}, {"figure", t.figure}, {"goal", t.goal}, {"met", t.met}});
   return array;
 }
 
@@ -105,25 +104,28 @@ std::string header(const std::string& title, const Machine& machine) {
   return "== " + title + " ==\nmachine: " + machine.describe() + "\n";
 }
 
-void save_results(const std::string& path, const std::string& section, json::Value value,
+void add_results_option(CLI::App& app, std::string& path, const std::string& section) {
+  app.add_option("--results", path,
+                 "Write the figures into this JSON file (its " + section + " section)");
+}
+
+void save_results(const std::string& path, const std::string& section, Json value,
                   const Machine& machine) {
   if (path.empty()) return;
-  json::Value results;
+  Json results;
   if (std::ifstream in(path); in) {
-    std::ostringstream text;
-    text << in.rdbuf();
     try {
-      results = json::parse(text.str());
-    } catch (const std::runtime_error& error) {
+      results = Json::parse(in);
+    } catch (const Json::exception& error) {
       std::cerr << "note: " << path << " was not JSON (" << error.what() << "); starting anew\n";
     }
   }
-  if (!results.is_object()) results = json::Value(json::Object{});
-  results.set("machine", machine.to_json());
-  results.set(section, std::move(value));
+  if (!results.is_object()) results = Json::object();
+  results["machine"] = machine.to_json();
+  results[section] = std::move(value);
   std::filesystem::path file(path);
   if (file.has_parent_path()) std::filesystem::create_directories(file.parent_path());
-  std::ofstream(path) << json::write(results) << "\n";
+  std::ofstream(path) << results.dump(2) << "\n";
 }
 
 }  // namespace bench

@@ -6,10 +6,25 @@
 #include <string>
 #include <vector>
 
-#include "bench/json.hpp"
+#include <nlohmann/json.hpp>
+
+#include "common/cli_fwd.hpp"
+
 #include "bench/machine.hpp"
 
 namespace bench {
+
+// JSON through nlohmann's library; ordered_json keeps the keys in the order they were
+// written, so results.json reads in the order it was measured.
+using Json = nlohmann::ordered_json;
+
+// object[key] as a T, or `fallback` when the key is missing or null (a run that did not
+// finish has "seconds": null); other types throw, as the library does.
+template <typename T>
+T get_or(const Json& object, const char* key, T fallback) {
+  auto found = object.find(key);
+  return found == object.end() || found->is_null() ? fallback : found->template get<T>();
+}
 
 class Table {
  public:
@@ -35,11 +50,10 @@ struct Target {
   std::string figure;  // "10.041 s"
   std::string goal;    // "<= 10.200 s (ideal + 2 %)"
   bool met = false;
-  json::Value to_json() const;
 };
 // One line each: "  met      stage 4, C = 100: 10.041 s (target <= 10.200 s)".
 std::string format_targets(const std::vector<Target>& targets);
-json::Value targets_json(const std::vector<Target>& targets);
+Json targets_json(const std::vector<Target>& targets);
 
 // "10.041 s"
 std::string format_seconds(double seconds);
@@ -49,9 +63,11 @@ std::string format_count(long long count);
 // The title and the machine, printed first by every benchmark.
 std::string header(const std::string& title, const Machine& machine);
 
+// --results FILE: where the benchmark writes its `section` of results.json.
+void add_results_option(CLI::App& app, std::string& path, const std::string& section);
 // Writes `section` of the JSON object in `path` (other sections are kept, so the three
 // benchmarks fill one file), with "machine" updated. Does nothing when path is empty.
-void save_results(const std::string& path, const std::string& section, json::Value value,
+void save_results(const std::string& path, const std::string& section, Json value,
                   const Machine& machine);
 
 }  // namespace bench

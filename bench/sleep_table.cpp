@@ -100,11 +100,12 @@ EngineRow measure_python(const bench::PythonOptions& options, const bench::Pytho
   std::cerr << "  " << engine.name << ", every C..." << std::flush;
   auto limit = work.time_limit * static_cast<double>(concurrency.size() + 1);
   try {
-    bench::json::Value answer =
+    bench::Json answer =
         bench::run_python_anchor(options, engine, "sleep_table.py", arguments, limit);
-    for (const auto& run : answer["rows"].as_array()) {
-      row.runs[static_cast<int>(run["concurrency"].as_number())] = {
-          run["finished"].as_bool(), run["seconds"].as_number(), run["reason"].as_string()};
+    for (const auto& run : answer.at("rows")) {
+      row.runs[run.at("concurrency").get<int>()] = {run.at("finished").get<bool>(),
+                                                    bench::get_or(run, "seconds", 0.0),
+                                                    bench::get_or(run, "reason", std::string())};
     }
     std::cerr << " done\n";
   } catch (const std::exception& error) {
@@ -168,27 +169,23 @@ std::vector<bench::Target> check_targets(const std::vector<EngineRow>& rows, con
   return targets;
 }
 
-bench::json::Value to_json(const std::vector<EngineRow>& rows, const SleepWork& work,
-                           const std::vector<int>& concurrency,
-                           const std::vector<bench::Target>& targets,
-                           const bench::Machine& machine) {
-  bench::json::Array engines;
+bench::Json to_json(const std::vector<EngineRow>& rows, const SleepWork& work,
+                    const std::vector<int>& concurrency, const std::vector<bench::Target>& targets,
+                    const bench::Machine& machine) {
+  bench::Json engines = bench::Json::array();
   for (const EngineRow& row : rows) {
-    bench::json::Array runs;
+    bench::Json runs = bench::Json::array();
     for (const auto& [c, run] : row.runs) {
-      runs.push_back(
-          bench::json::Object{{"concurrency", c},
-                              {"finished", run.finished},
-                              {"seconds", run.finished ? std::optional(run.seconds) : std::nullopt},
-                              {"reason", run.finished ? std::nullopt : std::optional(run.reason)}});
+      runs.push_back({{"concurrency", c},
+                      {"finished", run.finished},
+                      {"seconds", run.finished ? bench::Json(run.seconds) : nullptr},
+                      {"reason", run.finished ? nullptr : bench::Json(run.reason)}});
     }
-    engines.push_back(bench::json::Object{{"name", row.name}, {"kind", row.kind}, {"runs", runs}});
+    engines.push_back({{"name", row.name}, {"kind", row.kind}, {"runs", runs}});
   }
-  bench::json::Array levels(concurrency.begin(), concurrency.end());
-  return bench::json::Object{
-      {"tasks", work.tasks},   {"sleep_ms", static_cast<long>(work.sleep.count())},
-      {"concurrency", levels}, {"load_average", machine.load_average},
-      {"engines", engines},    {"targets", bench::targets_json(targets)}};
+  return {{"tasks", work.tasks},        {"sleep_ms", work.sleep.count()},
+          {"concurrency", concurrency}, {"load_average", machine.load_average},
+          {"engines", engines},         {"targets", bench::targets_json(targets)}};
 }
 
 }  // namespace
@@ -203,7 +200,6 @@ int main(int argc, char** argv) {
   std::size_t thread_cap_override = 0;
   std::string results;
   bench::PythonOptions python;
-  python.scripts_dir = AIO_BENCH_PYTHON_DIR;
   app.add_option("--tasks", work.tasks, "How many sleeps in all")
       ->capture_default_str()
       ->check(CLI::PositiveNumber);
@@ -217,8 +213,7 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   app.add_option("--thread-cap", thread_cap_override,
                  "Start at most this many threads (default: from the machine's limits)");
-  app.add_option("--results", results,
-                 "Write the figures into this JSON file (its sleep_table section)");
+  bench::add_results_option(app, results, "sleep_table");
   bench::add_python_options(app, python);
   CLI11_PARSE(app, argc, argv);
   work.sleep = std::chrono::milliseconds(sleep_ms);

@@ -1,6 +1,6 @@
 // stage3_engine.cpp: the sleep experiment on stage 3's runtime: each worker a generator
 // that yields the futures it waits for, each driven by a Task, gather() over them all.
-#include "bench/stage3_engine.hpp"
+#include "bench/sleep_engines.hpp"
 
 #include <memory>
 #include <vector>

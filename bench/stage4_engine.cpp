@@ -1,7 +1,7 @@
 // stage4_engine.cpp: the sleep experiment on stage 4's runtime. The same program as the
 // Python anchor (bench/python/sleep_table.py), line for line: workers are coroutines,
 // gather() runs them all, the loop runs gather.
-#include "bench/stage4_engine.hpp"
+#include "bench/sleep_engines.hpp"
 
 #include <vector>
 

@@ -6,7 +6,8 @@
 //   timeline_svg --run stage0_blocking=stage0.json --run stage4_coroutines=stage4.json
 //                --title "..." --output docs/img/timeline-stage0-vs-stage4.svg
 //
-// It reads the runs with bench/json.hpp and draws with bench/svg.hpp, as bench_chart does.
+// It reads the runs with nlohmann::json (bench/report.hpp) and draws with bench/svg.hpp, as
+// bench_chart does.
 #include <CLI/CLI.hpp>
 
 #include <algorithm>
@@ -21,13 +22,13 @@
 #include <string>
 #include <vector>
 
-#include "bench/json.hpp"
+#include "bench/report.hpp"
 #include "bench/svg.hpp"
 #include "common/client_options.hpp"
 
 namespace {
 
-using bench::json::Value;
+using bench::Json;
 
 // --- Reading a run --------------------------------------------------------------------
 
@@ -45,11 +46,11 @@ struct Run {
 
 // object[key] as a number; a missing member (or one of another type) means the file is
 // not what a client wrote.
-double number_in(const Value& object, const char* key, const std::string& path) {
-  const double value = object[key].as_number(std::numeric_limits<double>::quiet_NaN());
-  if (std::isnan(value))
+double number_in(const Json& object, const char* key, const std::string& path) {
+  auto found = object.find(key);
+  if (found == object.end() || !found->is_number())
     throw std::runtime_error(path + ": not a client's --json output: no number \"" + key + "\"");
-  return value;
+  return found->get<double>();
 }
 
 // {"stage": ..., "wall_seconds": 5.003, "results": [{"id": 9, "ok": true, "start": 0.000,
@@ -57,19 +58,18 @@ double number_in(const Value& object, const char* key, const std::string& path) 
 Run read_run(const std::string& label, const std::string& path) {
   std::ifstream file(path);
   if (!file) throw std::runtime_error("cannot open " + path);
-  std::ostringstream text;
-  text << file.rdbuf();
-  Value json;
+  Json json;
   try {
-    json = bench::json::parse(text.str());
-  } catch (const std::runtime_error& error) {
+    json = Json::parse(file);
+  } catch (const Json::exception& error) {
     throw std::runtime_error(path + ": not a client's --json output: " + error.what());
   }
 
   Run run{label, number_in(json, "wall_seconds", path), {}};
-  for (const Value& result : json["results"].as_array()) {
-    run.requests.push_back({static_cast<int>(number_in(result, "id", path)), result["ok"].as_bool(),
-                            number_in(result, "start", path), number_in(result, "end", path)});
+  for (const Json& result : bench::get_or(json, "results", Json::array())) {
+    run.requests.push_back({static_cast<int>(number_in(result, "id", path)),
+                            bench::get_or(result, "ok", false), number_in(result, "start", path),
+                            number_in(result, "end", path)});
   }
   if (run.requests.empty())
     throw std::runtime_error(path + ": not a client's --json output: no \"results\"");

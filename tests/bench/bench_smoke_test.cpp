@@ -8,8 +8,8 @@
 #include <fstream>
 #include <sstream>
 
-#include "bench/child_process.hpp"
-#include "bench/json.hpp"
+#include "bench/report.hpp"
+#include "common/child_process.hpp"
 
 namespace {
 
@@ -29,12 +29,12 @@ std::string read_text(const std::string& path) {
   return text.str();
 }
 
-bench::json::Value read_json(const std::string& path) {
-  return bench::json::parse(read_text(path));
+bench::Json read_json(const std::string& path) {
+  return bench::Json::parse(read_text(path));
 }
 
 bool has_python() {
-  return bench::run_child({"python3", "--version"}, limit).exit_code == 0;
+  return common::run_child({"python3", "--version"}, limit).exit_code == 0;
 }
 
 bool contains(const std::string& text, const std::string& part) {
@@ -45,7 +45,7 @@ bool contains(const std::string& text, const std::string& part) {
 
 TEST_CASE("sleep_table: a tiny table with every engine, a capped thread row, and results.json") {
   std::string results = temporary_path("sleep_table.json");
-  auto run = bench::run_child(
+  auto run = common::run_child(
       {AIO_PATH_sleep_table, "--tasks", "1000", "--concurrency", "10", "100", "--sleep-ms", "1",
        "--thread-cap", "50", "--no-python", "--results", results},
       limit);
@@ -59,15 +59,15 @@ TEST_CASE("sleep_table: a tiny table with every engine, a capped thread row, and
   CHECK(contains(run.out, "stage 3 (generators)"));
   CHECK(contains(run.out, "stage 4 (co_await)"));
   auto section = read_json(results)["sleep_table"];
-  CHECK(section["tasks"].as_number() == 1000);
-  CHECK(section["engines"].as_array().size() >= 2);
+  CHECK(section.at("tasks").get<double>() == 1000);
+  CHECK(section.at("engines").size() >= 2);
 }
 
 TEST_CASE("sleep_table: the Python anchors' rows, when python3 is here") {
   if (!has_python()) return;
-  auto run = bench::run_child({AIO_PATH_sleep_table, "--tasks", "100", "--concurrency", "10",
-                               "--sleep-ms", "1", "--python", "python3"},
-                              limit);
+  auto run = common::run_child({AIO_PATH_sleep_table, "--tasks", "100", "--concurrency", "10",
+                                "--sleep-ms", "1", "--python", "python3"},
+                               limit);
   CAPTURE(run.out);
   CAPTURE(run.err);
   CHECK(run.exit_code == 0);
@@ -76,9 +76,9 @@ TEST_CASE("sleep_table: the Python anchors' rows, when python3 is here") {
 
 TEST_CASE("million: a small crowd of tasks, and why threads cannot take a million") {
   std::string results = temporary_path("million.json");
-  auto run = bench::run_child({AIO_PATH_million, "--tasks", "10000", "--sleep-ms", "10",
-                               "--thread-sample", "50", "--no-python", "--results", results},
-                              limit);
+  auto run = common::run_child({AIO_PATH_million, "--tasks", "10000", "--sleep-ms", "10",
+                                "--thread-sample", "50", "--no-python", "--results", results},
+                               limit);
   CAPTURE(run.out);
   CAPTURE(run.err);
   CHECK(run.exit_code == 0);
@@ -86,13 +86,13 @@ TEST_CASE("million: a small crowd of tasks, and why threads cannot take a millio
   CHECK(contains(run.out, "a thread per task for 10,000 tasks, limit by limit:"));
   CHECK(contains(run.out, "pid_max"));
   CHECK(contains(run.out, "a stage 4 task: one coroutine frame of "));
-  auto engines = read_json(results)["million"]["engines"].as_array();
+  auto engines = read_json(results)["million"].at("engines");
   CHECK(engines.size() >= 2);
 }
 
 TEST_CASE("c10k: every client answers a few requests, and select refuses past FD_SETSIZE") {
   std::string results = temporary_path("c10k.json");
-  auto run = bench::run_child(
+  auto run = common::run_child(
       {AIO_PATH_c10k, "--requests", "20", "--delay", "0.05", "--selector-requests", "10",
        "--selector-large", "1100", "--clients", "stage", "--no-python", "--results", results},
       limit);
@@ -100,26 +100,27 @@ TEST_CASE("c10k: every client answers a few requests, and select refuses past FD
   CAPTURE(run.err);
   CHECK(run.exit_code == 0);
   auto section = read_json(results)["c10k"];
-  for (const auto& client : section["runs"].as_array()) {
-    CAPTURE(client["client"].as_string());
-    CHECK(client["ok"].as_number() == 20);
+  for (const auto& client : section.at("runs")) {
+    CAPTURE(bench::get_or(client, "client", std::string()));
+    CHECK(client.at("ok").get<double>() == 20);
   }
-  for (const auto& client : section["selector_runs"].as_array()) {
-    CAPTURE(client["client"].as_string());
-    CAPTURE(client["selector"].as_string());
-    if (client["selector"].as_string() == "select" && client["requests"].as_number() == 1100) {
+  for (const auto& client : section.at("selector_runs")) {
+    CAPTURE(bench::get_or(client, "client", std::string()));
+    CAPTURE(bench::get_or(client, "selector", std::string()));
+    if (bench::get_or(client, "selector", std::string()) == "select" &&
+        client.at("requests").get<double>() == 1100) {
       // The run stops, but still reports (--json): the requests the stop cut short failed.
-      CHECK(client["ok"].as_number() < client["requests"].as_number());
-      CHECK(contains(client["problem"].as_string(), "FD_SETSIZE"));
+      CHECK(client.at("ok").get<double>() < client.at("requests").get<double>());
+      CHECK(contains(bench::get_or(client, "problem", std::string()), "FD_SETSIZE"));
     } else {
-      CHECK(client["ok"].as_number() == client["requests"].as_number());
+      CHECK(client.at("ok").get<double>() == client.at("requests").get<double>());
     }
   }
 }
 
 TEST_CASE("latency: a row per operation, each with a time, in results.json too") {
   std::string results = temporary_path("latency.json");
-  auto run = bench::run_child(
+  auto run = common::run_child(
       {AIO_PATH_latency, "--batches", "3", "--scale", "0.01", "--results", results}, limit);
   CAPTURE(run.out);
   CAPTURE(run.err);
@@ -127,24 +128,24 @@ TEST_CASE("latency: a row per operation, each with a time, in results.json too")
   for (const char* row : {"function call", "system call", "coroutine resume",
                           "thread context switch", "loopback TCP round trip", "create a thread"})
     CHECK(contains(run.out, row));
-  auto operations = read_json(results)["latency"]["operations"].as_array();
+  auto operations = read_json(results)["latency"].at("operations");
   CHECK(operations.size() >= 6);
-  for (const auto& operation : operations) CHECK(operation["median_ns"].as_number() > 0);
+  for (const auto& operation : operations) CHECK(operation.at("median_ns").get<double>() > 0);
 }
 
 TEST_CASE("cpu_bound: every engine gets the sums right, and --debug names the long steps") {
   std::string results = temporary_path("cpu_bound.json");
   // A whole sum below 1,000,000 takes 0.3 ms or more: a slow step at 0.1 ms.
   auto run =
-      bench::run_child({AIO_PATH_cpu_bound, "--base", "1000000", "--count", "2", "--runs", "1",
-                        "--workers", "2", "--slow-step-ms", "0.1", "--results", results},
-                       limit);
+      common::run_child({AIO_PATH_cpu_bound, "--base", "1000000", "--count", "2", "--runs", "1",
+                         "--workers", "2", "--slow-step-ms", "0.1", "--results", results},
+                        limit);
   CAPTURE(run.out);
   CAPTURE(run.err);
   CHECK(run.exit_code == 0);  // a wrong sum ends it with an error
   CHECK(contains(run.out, "threads (std::thread)"));
   CHECK(contains(run.out, "processes (fork)"));
-  auto engines = read_json(results)["cpu_bound"]["engines"].as_array();
+  auto engines = read_json(results)["cpu_bound"].at("engines");
   CHECK(engines.size() == 5);
   std::string per_number = "a task per number: ";  // "...: 2 warnings, the first:"
   auto at = run.out.find(per_number);
@@ -156,11 +157,11 @@ TEST_CASE("cpu_bound: every engine gets the sums right, and --debug names the lo
 TEST_CASE("bench_chart draws what the benchmarks wrote") {
   std::string results = temporary_path("chart.json");
   std::string svg = temporary_path("chart.svg");
-  REQUIRE(bench::run_child({AIO_PATH_sleep_table, "--tasks", "100", "--concurrency", "10",
-                            "--sleep-ms", "1", "--no-python", "--results", results},
-                           limit)
+  REQUIRE(common::run_child({AIO_PATH_sleep_table, "--tasks", "100", "--concurrency", "10",
+                             "--sleep-ms", "1", "--no-python", "--results", results},
+                            limit)
               .exit_code == 0);
-  auto run = bench::run_child({AIO_PATH_bench_chart, "--results", results, "--svg", svg}, limit);
+  auto run = common::run_child({AIO_PATH_bench_chart, "--results", results, "--svg", svg}, limit);
   CAPTURE(run.err);
   CHECK(run.exit_code == 0);
   CHECK(contains(run.out, "targets met"));
@@ -187,9 +188,9 @@ TEST_CASE("timeline_svg draws two runs on one axis, one bar per request, a bad f
                 {"id": 0, "ok": false, "response": null, "start": 0.0, "end": 0.2,
                  "error": "connection closed before the answer"}]})";
   std::string svg = temporary_path("timeline.svg");
-  auto run = bench::run_child({AIO_PATH_timeline_svg, "--run", "one after another=" + sequential,
-                               "--run", "all at once=" + concurrent, "--output", svg},
-                              limit);
+  auto run = common::run_child({AIO_PATH_timeline_svg, "--run", "one after another=" + sequential,
+                                "--run", "all at once=" + concurrent, "--output", svg},
+                               limit);
   CAPTURE(run.err);
   CHECK(run.exit_code == 0);
   std::string text = read_text(svg);
@@ -204,9 +205,9 @@ TEST_CASE("timeline_svg draws two runs on one axis, one bar per request, a bad f
 
   std::string broken = temporary_path("timeline_broken.json");
   std::ofstream(broken) << "3/3 responses in 0.6 s";  // the text output, not --json
-  run = bench::run_child({AIO_PATH_timeline_svg, "--run", "one after another=" + sequential,
-                          "--run", "broken=" + broken},
-                         limit);
+  run = common::run_child({AIO_PATH_timeline_svg, "--run", "one after another=" + sequential,
+                           "--run", "broken=" + broken},
+                          limit);
   CHECK(run.exit_code == 1);
   CHECK(contains(run.err, "not a client's --json output"));
 }

@@ -1,9 +1,7 @@
-// bench_test.cpp: the pieces the benchmarks are made of: JSON, tables, the shared
-// counter, the thread cap, child processes, and the coroutine engines on a tiny run.
+// bench_test.cpp: the pieces the benchmarks are made of: tables, the shared counter, the
+// thread cap, and the coroutine engines on a tiny run.
 #include <doctest/doctest.h>
 
-#include "bench/child_process.hpp"
-#include "bench/json.hpp"
 #include "bench/report.hpp"
 #include "bench/sleep_engines.hpp"
 #include "bench/sleep_work.hpp"
@@ -11,25 +9,6 @@
 #include "tests/support/timing.hpp"
 
 using namespace std::chrono_literals;
-
-TEST_CASE("JSON reads what the clients print and writes it back") {
-  auto value = bench::json::parse(
-      R"({"stage": "stage4_coroutines", "ok": 2, "wall_seconds": 1.25, "results": [)"
-      R"({"id": 1, "ok": true, "error": null}, {"id": 0, "ok": false, "error": "timed out \"x\"\n"}]})");
-  CHECK(value["stage"].as_string() == "stage4_coroutines");
-  CHECK(value["ok"].as_number() == 2);
-  CHECK(value["wall_seconds"].as_number() == 1.25);
-  REQUIRE(value["results"].as_array().size() == 2);
-  CHECK(value["results"].as_array()[1]["error"].as_string() == "timed out \"x\"\n");
-  CHECK(value["missing"].is_null());
-
-  auto again = bench::json::parse(bench::json::write(value));
-  CHECK(again["results"].as_array()[1]["error"].as_string() == "timed out \"x\"\n");
-  CHECK(bench::json::write(again["results"].as_array()[0]["ok"]) == "true");
-
-  CHECK_THROWS_AS(bench::json::parse("{\"a\": }"), std::runtime_error);
-  CHECK_THROWS_AS(bench::json::parse("[1, 2] 3"), std::runtime_error);
-}
 
 TEST_CASE("a table aligns its columns and numbers its notes") {
   bench::Table table({"engine", "C = 10"});
@@ -99,26 +78,4 @@ TEST_CASE("every coroutine engine in this build finishes a tiny run, and honours
     CHECK(late.reason.find("time limit") != std::string::npos);
     CHECK(late.seconds < test_support::well_below(sleeps / at_once * 0.010));  // the whole run
   }
-}
-
-TEST_CASE("a child process: its output and exit code and rusage, and a hung one is killed" *
-          test_support::timing) {
-  auto run = bench::run_child({"sh", "-c", "echo out; echo err >&2; exit 3"}, common::Seconds(10));
-  CHECK(run.exit_code == 3);
-  CHECK(run.out == "out\n");
-  CHECK(run.err == "err\n");
-  CHECK(run.peak_rss_bytes > 0);
-
-  auto hung = bench::run_child({"sleep", "10"}, common::Seconds(0.1));
-  CHECK(hung.timed_out);
-  CHECK(hung.wall_seconds < test_support::well_below(10));  // killed, not waited for
-
-  auto missing = bench::run_child({"/nonexistent/program"}, common::Seconds(1));
-  CHECK(missing.exit_code == 127);
-  CHECK(missing.err.find("/nonexistent/program") != std::string::npos);
-
-  bench::Child server({"sh", "-c", "echo 'listening on 127.0.0.1:1234'; sleep 10"});
-  CHECK(server.first_line(common::Seconds(5)) == "listening on 127.0.0.1:1234");
-  auto stopped = server.stop();
-  CHECK(stopped.signal != 0);
 }

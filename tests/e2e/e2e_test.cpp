@@ -1,4 +1,4 @@
-// End-to-end: the real binaries, started as a user starts them (tests/support/process.hpp),
+// End-to-end: the real binaries, started as a user starts them (common/child_process.hpp),
 // judged only by what they print and how they exit. Every client binary is checked
 // (tests/CMakeLists.txt passes their paths).
 #include <doctest/doctest.h>
@@ -15,10 +15,10 @@
 
 #include <nlohmann/json.hpp>
 
+#include "common/child_process.hpp"
 #include "common/net.hpp"
 #include "tests/slow_server/test_client.hpp"
 #include "tests/support/client_binaries.hpp"
-#include "tests/support/process.hpp"
 #include "tests/support/server_thread.hpp"
 #include "tests/support/timing.hpp"
 
@@ -44,7 +44,7 @@ std::uint16_t to_port(const std::string& text) {
 
 // slow_server --port 0, started as a user would; the port read from its first line.
 struct ServerProcess {
-  test_support::Process process;
+  common::Child process;
   std::string first_line;
   std::uint16_t port = 0;
 
@@ -64,12 +64,12 @@ struct ServerProcess {
 };
 
 // Runs `client` with `arguments` against `port`.
-test_support::Finished run_client(const Client& client, std::uint16_t port,
-                                  std::vector<std::string> arguments) {
+common::ChildResult run_client(const Client& client, std::uint16_t port,
+                               std::vector<std::string> arguments) {
   std::vector<std::string> argv{client.path, "--port", std::to_string(port)};
   argv.insert(argv.end(), client.flags.begin(), client.flags.end());
   argv.insert(argv.end(), arguments.begin(), arguments.end());
-  return test_support::run(argv);
+  return common::run_child(argv);
 }
 
 std::vector<std::string> lines_of(const std::string& text) {
@@ -121,7 +121,7 @@ TEST_CASE("every client binary answers each request with its own id, in the time
   REQUIRE(server.port != 0);
   for (const Client& client : clients()) {
     CAPTURE(client.label);
-    test_support::Finished run = run_client(client, server.port, {"--requests", std::to_string(n)});
+    common::ChildResult run = run_client(client, server.port, {"--requests", std::to_string(n)});
     CHECK(run.exit_code == 0);
     CHECK(run.err.empty());
     int responses = 0, summaries = 0;
@@ -152,7 +152,7 @@ TEST_CASE("--json prints one JSON object with the counts and every result") {
   REQUIRE(server.port != 0);
   for (const Client& client : clients()) {
     CAPTURE(client.label);
-    test_support::Finished run = run_client(client, server.port, {"--requests", "5", "--json"});
+    common::ChildResult run = run_client(client, server.port, {"--requests", "5", "--json"});
     CHECK(run.exit_code == 0);
     nlohmann::json report;
     REQUIRE_NOTHROW(report = nlohmann::json::parse(run.out));  // strict: throws on any flaw
@@ -175,7 +175,7 @@ TEST_CASE("--json prints one JSON object with the counts and every result") {
 TEST_CASE("a bad command line exits 2 with CLI11's message on stderr") {
   for (const Client& client : clients()) {
     CAPTURE(client.label);
-    test_support::Finished run = run_client(client, 8080, {"--requests", "abc"});
+    common::ChildResult run = run_client(client, 8080, {"--requests", "abc"});
     CHECK(run.exit_code == 2);
     CHECK(contains(run.err, "--requests"));
     CHECK(run.out.empty());
@@ -186,7 +186,7 @@ TEST_CASE("with nothing listening, a client fails every request by name and exit
   std::uint16_t port = test_support::unused_port();
   for (const Client& client : clients()) {
     CAPTURE(client.label);
-    test_support::Finished run = run_client(client, port, {"--requests", "3", "--timeout", "5"});
+    common::ChildResult run = run_client(client, port, {"--requests", "3", "--timeout", "5"});
     CHECK(run.exit_code == 1);
     for (int id = 0; id < 3; ++id) {
       CHECK(contains(run.err, "Request " + std::to_string(id) + " failed: connect to 127.0.0.1:" +
@@ -220,11 +220,11 @@ bool refuses_connections(std::uint16_t port) {
 
 // How a server process ended, and how long after `since`.
 struct Exit {
-  test_support::Finished finished;
+  common::ChildResult finished;
   double seconds = 0;
 };
 Exit exit_of(ServerProcess& server, common::TimePoint since) {
-  test_support::Finished finished = server.process.finish(common::Seconds(20));
+  common::ChildResult finished = server.process.wait(common::Seconds(20));
   return {std::move(finished), common::Seconds(common::Clock::now() - since).count()};
 }
 
@@ -253,7 +253,7 @@ TEST_CASE("SIGTERM drains: the owed answer is sent at its time, then exit 0, 0 d
   CHECK(received.eof);  // then the server closes: it owes nothing more
   REQUIRE(received.seconds.size() >= 1);
   CHECK(received.seconds[0] > 0.9 * delay);  // at its normal time, not rushed out
-  test_support::Finished stopped = server.process.finish(common::Seconds(10));
+  common::ChildResult stopped = server.process.wait(common::Seconds(10));
   CAPTURE(stopped.err);
   CHECK_FALSE(stopped.timed_out);
   CHECK(stopped.exit_code == 0);
@@ -294,8 +294,8 @@ TEST_CASE("--drain-timeout 0.3 ends a drain that waits for an answer due in 30 s
 }
 
 TEST_CASE("scripts/demo.sh --no-setup prints a table row for every client binary") {
-  test_support::Finished demo =
-      test_support::run({"/bin/bash", AIO_SOURCE_DIR "/scripts/demo.sh", "--no-setup",
+  common::ChildResult demo =
+      common::run_child({"/bin/bash", AIO_SOURCE_DIR "/scripts/demo.sh", "--no-setup",
                          "--build-dir", AIO_BUILD_DIR, "--delay", "0.2", "--requests", "3"});
   CAPTURE(demo.out);
   CAPTURE(demo.err);

@@ -6,8 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "common/child_process.hpp"
 #include "tests/support/client_binaries.hpp"
-#include "tests/support/process.hpp"
 
 namespace {
 
@@ -16,7 +16,7 @@ void check_refused(std::vector<std::string> argv, const std::string& option,
                    const std::string& value) {
   argv.push_back(option);
   argv.push_back(value);
-  test_support::Finished run = test_support::run(argv, common::Seconds(10));
+  common::ChildResult run = common::run_child(argv, common::Seconds(10));
   CAPTURE(option);
   CAPTURE(value);
   CAPTURE(run.err);

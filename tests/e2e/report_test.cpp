@@ -6,11 +6,11 @@
 
 #include <string>
 
+#include "common/child_process.hpp"
 #include "tests/slow_server/test_client.hpp"
-#include "tests/support/process.hpp"
 
 TEST_CASE("SIGUSR1 prints the server's counters on stderr, and the server goes on") {
-  test_support::Process server({AIO_SLOW_SERVER, "--port", "0", "--delay", "1"});
+  common::Child server({AIO_SLOW_SERVER, "--port", "0", "--delay", "1"});
   const std::string first = server.read_line(common::Seconds(10)).value_or("");
   const std::string prefix = "listening on 127.0.0.1:";
   REQUIRE(first.starts_with(prefix));
@@ -24,7 +24,7 @@ TEST_CASE("SIGUSR1 prints the server's counters on stderr, and the server goes o
   slow_server_test::Received answer = slow_server_test::read_lines(client.get(), 1, 5);
   CHECK(answer.lines == std::vector<std::string>{"Response to Request 1"});
   server.send_signal(SIGTERM);
-  test_support::Finished stopped = server.finish(common::Seconds(10));
+  common::ChildResult stopped = server.wait(common::Seconds(10));
   CAPTURE(stopped.err);
   CHECK(stopped.exit_code == 0);
   CHECK(stopped.err.find("slow_server: 1 connections open (1 accepted, 0 refused), 1 answers "

@@ -22,10 +22,10 @@
 #include <thread>
 #include <vector>
 
+#include "common/child_process.hpp"
 #include "common/protocol.hpp"
 #include "slow_server/server.hpp"
 #include "tests/slow_server/test_client.hpp"
-#include "tests/support/process.hpp"
 #include "tests/support/server_thread.hpp"
 
 using namespace slow_server_test;
@@ -285,7 +285,7 @@ TEST_CASE("abuse: out of descriptors (EMFILE) in a child: low CPU and then every
 
 TEST_CASE("abuse: SIGTERM with 10 answers pending: all 10 sent in the drain, then exit 0" *
           test_support::timing) {
-  test_support::Process server({AIO_SLOW_SERVER, "--port", "0", "--delay", "1"});
+  common::Child server({AIO_SLOW_SERVER, "--port", "0", "--delay", "1"});
   const std::string first = server.read_line(common::Seconds(10)).value_or("");
   const std::string prefix = "listening on 127.0.0.1:";
   REQUIRE(first.starts_with(prefix));
@@ -299,7 +299,7 @@ TEST_CASE("abuse: SIGTERM with 10 answers pending: all 10 sent in the drain, the
   // for a loaded machine on either side.
   sleep_seconds(0.5);
   server.send_signal(SIGTERM);
-  test_support::Finished stopped = server.finish(common::Seconds(10));
+  common::ChildResult stopped = server.wait(common::Seconds(10));
   CAPTURE(stopped.err);
   CHECK_FALSE(stopped.timed_out);
   CHECK(stopped.exit_code == 0);

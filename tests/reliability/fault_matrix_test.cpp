@@ -17,10 +17,10 @@
 #include <string>
 #include <vector>
 
+#include "common/child_process.hpp"
 #include "common/client_errors.hpp"
 #include "common/net.hpp"
 #include "tests/support/client_binaries.hpp"
-#include "tests/support/process.hpp"
 #include "tests/support/server_thread.hpp"
 #include "tests/support/timing.hpp"
 
@@ -65,19 +65,19 @@ class FaultyServer {
   // SIGTERM; the server must stop at once and exit 0.
   void stop_and_check() {
     process_.send_signal(SIGTERM);
-    test_support::Finished finished = process_.finish(common::Seconds(10));
+    common::ChildResult finished = process_.wait(common::Seconds(10));
     CAPTURE(finished.err);
     CHECK_FALSE(finished.timed_out);
     CHECK(finished.exit_code == 0);
   }
 
  private:
-  test_support::Process process_;
+  common::Child process_;
   std::uint16_t port_ = 0;
 };
 
 // A client binary started with --requests 4 --timeout 0.5 against `port`.
-std::unique_ptr<test_support::Process> start_client(const Client& client, std::uint16_t port) {
+std::unique_ptr<common::Child> start_client(const Client& client, std::uint16_t port) {
   std::vector<std::string> argv{client.path,
                                 "--port",
                                 std::to_string(port),
@@ -86,7 +86,7 @@ std::unique_ptr<test_support::Process> start_client(const Client& client, std::u
                                 "--timeout",
                                 std::to_string(timeout)};
   argv.insert(argv.end(), client.flags.begin(), client.flags.end());
-  return std::make_unique<test_support::Process>(argv);
+  return std::make_unique<common::Child>(argv);
 }
 
 // The wall time the client itself reports: "2/4 responses in 0.61 s (...)".
@@ -98,8 +98,7 @@ double reported_wall(const std::string& out) {
 
 // Every id 0..requests-1 either has its answer on stdout or its failure, with `error`, on
 // stderr (never both); exactly `failures` of them failed. Returns the reported wall time.
-double check_outcome(const test_support::Finished& finished, int failures,
-                     const std::string& error) {
+double check_outcome(const common::ChildResult& finished, int failures, const std::string& error) {
   CAPTURE(finished.out);
   CAPTURE(finished.err);
   CHECK_FALSE(finished.timed_out);  // no hang
@@ -133,7 +132,7 @@ void check_every_client(const std::string& fault, int failures, Error error) {
   struct Run {
     const Client& client;
     std::unique_ptr<FaultyServer> server;
-    std::unique_ptr<test_support::Process> process;
+    std::unique_ptr<common::Child> process;
   };
   const auto start = Clock::now();
   std::vector<Run> runs;
@@ -144,7 +143,7 @@ void check_every_client(const std::string& fault, int failures, Error error) {
   }
   for (Run& run : runs) {
     CAPTURE(run.client.label);
-    const test_support::Finished finished = run.process->finish(common::Seconds(patience));
+    const common::ChildResult finished = run.process->wait(common::Seconds(patience));
     const double wall = check_outcome(
         finished, failures, error(common::resolve_address("127.0.0.1", run.server->port())));
     run.server->stop_and_check();
@@ -166,7 +165,7 @@ TEST_CASE("fault matrix: nothing listening: every request fails with connection 
       common::resolve_address("127.0.0.1", port), ECONNREFUSED);
   for (const Client& client : clients()) {
     CAPTURE(client.label);
-    check_outcome(start_client(client, port)->finish(common::Seconds(patience)), requests, error);
+    check_outcome(start_client(client, port)->wait(common::Seconds(patience)), requests, error);
   }
 }
 

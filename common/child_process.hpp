@@ -1,7 +1,9 @@
-// child_process.hpp: running another program and measuring what it cost.
+// child_process.hpp: running another program, as a user would, and seeing what it printed,
+// how it ended and what it cost. Not part of any client: the benchmarks and the tests use it
+// (c10k runs every client and a fresh slow_server for it, the end-to-end tests run the real
+// binaries), so it is its own library target beside common, linked by neither stage.
 //
-// c10k runs every client (and a fresh slow_server for it) as a child process, and the
-// Python anchors are child processes too. A child's stdout and stderr go to temporary
+// A child's stdout and stderr go to temporary
 // files, not pipes: a pipe nobody drains fills up (64 KiB) and blocks the child, which
 // would then measure our patience instead of its speed.
 //
@@ -19,7 +21,7 @@
 
 #include "common/clock.hpp"
 
-namespace bench {
+namespace common {
 
 struct ChildResult {
   int exit_code = -1;       // -1 when a signal ended it
@@ -47,11 +49,13 @@ class Child {
   Child(const Child&) = delete;
   Child& operator=(const Child&) = delete;
 
-  // Waits (at most `limit`) until stdout holds a whole first line, and returns it;
-  // nullopt if the child exits first or the time passes.
-  std::optional<std::string> first_line(common::Seconds limit);
-  // Waits until the child exits; past `limit` it is killed (SIGKILL).
-  ChildResult wait(common::Seconds limit);
+  // The next whole line on its stdout (without '\n'), waiting at most `limit`; nullopt if
+  // the child exits first or the time passes. ("listening on 127.0.0.1:41234")
+  std::optional<std::string> read_line(Seconds limit);
+  void send_signal(int signal);
+  // Waits until the child exits; past `limit` it is killed (SIGKILL). `out` holds all of
+  // stdout, the lines read_line handed out included.
+  ChildResult wait(Seconds limit);
   // Asks the child to end (SIGTERM), kills it if it has not after 5 s, reaps it.
   ChildResult stop();
 
@@ -59,11 +63,12 @@ class Child {
   pid_t pid_ = -1;
   std::FILE* out_ = nullptr;
   std::FILE* err_ = nullptr;
-  common::TimePoint start_;
+  TimePoint start_;
+  std::size_t lines_read_ = 0;  // stdout's bytes [0, lines_read_) were handed out by read_line
 };
 
 // Runs argv to its end (at most `limit`) and returns what it did. A program that
 // cannot be started gives exit code 127 and the reason in `err`, as a shell would.
-ChildResult run_child(const std::vector<std::string>& argv, common::Seconds limit);
+ChildResult run_child(const std::vector<std::string>& argv, Seconds limit = Seconds(60));
 
-}  // namespace bench
+}  // namespace common

@@ -1,4 +1,4 @@
-#include "bench/child_process.hpp"
+#include "common/child_process.hpp"
 
 #include <fcntl.h>
 #include <sys/resource.h>
@@ -16,7 +16,7 @@
 
 #include "common/fd.hpp"
 
-namespace bench {
+namespace common {
 
 namespace {
 
@@ -24,7 +24,7 @@ namespace {
 // child's stdout or stderr crosses into it, not every other child's files.
 std::FILE* temporary_file() {
   std::FILE* file = std::tmpfile();
-  if (file == nullptr) throw std::runtime_error("tmpfile: " + common::errno_text(errno));
+  if (file == nullptr) throw std::runtime_error("tmpfile: " + errno_text(errno));
   ::fcntl(::fileno(file), F_SETFD, FD_CLOEXEC);
   return file;
 }
@@ -67,9 +67,8 @@ Child::Child(const std::vector<std::string>& argv) {
   ::malloc_trim(0);
 #endif
   int exec_failed[2];  // the child writes errno here if exec fails; closed by a good exec
-  if (::pipe2(exec_failed, O_CLOEXEC) != 0)
-    throw std::runtime_error("pipe: " + common::errno_text(errno));
-  start_ = common::Clock::now();
+  if (::pipe2(exec_failed, O_CLOEXEC) != 0) throw std::runtime_error("pipe: " + errno_text(errno));
+  start_ = Clock::now();
   pid_ = ::fork();
   if (pid_ == 0) {  // the child: only async-signal-safe calls until exec
     int null = ::open("/dev/null", O_RDONLY);
@@ -92,7 +91,7 @@ Child::Child(const std::vector<std::string>& argv) {
     pid_ = -1;
     std::fclose(out_);
     std::fclose(err_);
-    throw std::runtime_error("cannot start " + argv[0] + ": " + common::errno_text(error));
+    throw std::runtime_error("cannot start " + argv[0] + ": " + errno_text(error));
   }
 }
 
@@ -102,11 +101,15 @@ Child::~Child() {
   std::fclose(err_);
 }
 
-std::optional<std::string> Child::first_line(common::Seconds limit) {
-  auto deadline = common::Clock::now() + limit;
-  while (common::Clock::now() < deadline) {
+std::optional<std::string> Child::read_line(Seconds limit) {
+  auto deadline = Clock::now() + std::chrono::ceil<Clock::duration>(limit);
+  while (Clock::now() < deadline) {
     std::string text = read_all(out_);
-    if (auto end = text.find('\n'); end != std::string::npos) return text.substr(0, end);
+    if (auto end = text.find('\n', lines_read_); end != std::string::npos) {
+      std::string line = text.substr(lines_read_, end - lines_read_);
+      lines_read_ = end + 1;
+      return line;
+    }
     // Exited already? (WNOWAIT: look, but leave it for wait() to reap.)
     siginfo_t info{};
     if (::waitid(P_PID, static_cast<id_t>(pid_), &info, WEXITED | WNOHANG | WNOWAIT) == 0 &&
@@ -117,18 +120,21 @@ std::optional<std::string> Child::first_line(common::Seconds limit) {
   return std::nullopt;
 }
 
-ChildResult Child::wait(common::Seconds limit) {
+void Child::send_signal(int signal) {
+  if (pid_ > 0) ::kill(pid_, signal);
+}
+
+ChildResult Child::wait(Seconds limit) {
   ChildResult result;
-  auto deadline = common::Clock::now() + limit;
+  auto deadline = Clock::now() + std::chrono::ceil<Clock::duration>(limit);
   int status = 0;
   rusage usage{};
   // Poll every millisecond rather than block, so that a child that hangs can be killed.
   for (;;) {
     pid_t reaped = ::wait4(pid_, &status, WNOHANG, &usage);
     if (reaped == pid_) break;
-    if (reaped < 0 && errno != EINTR)
-      throw std::runtime_error("wait4: " + common::errno_text(errno));
-    if (common::Clock::now() > deadline) {
+    if (reaped < 0 && errno != EINTR) throw std::runtime_error("wait4: " + errno_text(errno));
+    if (Clock::now() > deadline) {
       ::kill(pid_, SIGKILL);
       result.timed_out = true;
       ::wait4(pid_, &status, 0, &usage);
@@ -137,7 +143,7 @@ ChildResult Child::wait(common::Seconds limit) {
     std::this_thread::sleep_for(std::chrono::milliseconds(1));
   }
   pid_ = -1;
-  result.wall_seconds = common::Seconds(common::Clock::now() - start_).count();
+  result.wall_seconds = Seconds(Clock::now() - start_).count();
   if (WIFEXITED(status)) result.exit_code = WEXITSTATUS(status);
   if (WIFSIGNALED(status)) result.signal = WTERMSIG(status);
   result.user_seconds = seconds(usage.ru_utime);
@@ -150,11 +156,11 @@ ChildResult Child::wait(common::Seconds limit) {
 
 ChildResult Child::stop() {
   ::kill(pid_, SIGTERM);
-  ChildResult result = wait(common::Seconds(5));
+  ChildResult result = wait(Seconds(5));
   return result;
 }
 
-ChildResult run_child(const std::vector<std::string>& argv, common::Seconds limit) {
+ChildResult run_child(const std::vector<std::string>& argv, Seconds limit) {
   try {
     Child child(argv);
     return child.wait(limit);
@@ -166,4 +172,4 @@ ChildResult run_child(const std::vector<std::string>& argv, common::Seconds limi
   }
 }
 
-}  // namespace bench
+}  // namespace common
