@@ -96,17 +96,13 @@ std::size_t current_rss_bytes() {
   std::size_t size = 0, resident = 0;
   if (statm >> size >> resident)
     return resident * static_cast<std::size_t>(::sysconf(_SC_PAGESIZE));
-  return peak_rss_bytes();  // not Linux: the peak is the best we have
+  return peak_rss_bytes();  // no /proc mounted: the peak is the best we have
 }
 
 std::size_t peak_rss_bytes() {
   rusage usage{};
   ::getrusage(RUSAGE_SELF, &usage);
-#if defined(__APPLE__)
-  return static_cast<std::size_t>(usage.ru_maxrss);  // bytes on macOS
-#else
-  return static_cast<std::size_t>(usage.ru_maxrss) * 1024;  // KiB on Linux
-#endif
+  return static_cast<std::size_t>(usage.ru_maxrss) * 1024;  // Linux counts it in KiB
 }
 
 namespace {

@@ -42,8 +42,7 @@ def current_rss_bytes() -> int:
 
 def peak_rss_bytes() -> int:
     """The most resident memory this process has had (ru_maxrss is in KiB on Linux)."""
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    return peak if sys.platform == "darwin" else peak * 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
 
 
 def engine_name(loop: str) -> str:
