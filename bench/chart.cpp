@@ -10,7 +10,6 @@
 #include <cstdio>
 #include <fstream>
 #include <iostream>
-#include <sstream>
 
 #include "bench/report.hpp"
 #include "bench/svg.hpp"
@@ -32,11 +31,8 @@ bool flag(const Json& object, const char* key) {
 
 // One color per engine, the same in every panel.
 std::string color_of(const std::string& name) {
-  struct Pick {
-    const char* prefix;
-    const char* color;
-  };
-  static const Pick picks[] = {
+  // {the name's start, its color}
+  static const std::pair<const char*, const char*> picks[] = {
       {"ideal", "#888888"},
       {"article: Python threading", "#f4a259"},
       {"article: Python asyncio", "#8ab6e6"},
@@ -52,10 +48,20 @@ std::string color_of(const std::string& name) {
       {"Python", "#2466b3"},
   };
   if (name.find("uvloop") != std::string::npos) return "#17a5b8";
-  for (const Pick& pick : picks)
-    if (name.rfind(pick.prefix, 0) == 0) return pick.color;
+  for (const auto& [prefix, color] : picks)
+    if (name.starts_with(prefix)) return color;
   return "#444444";
 }
+
+// A logarithmic axis: value -> pixel, from [low, high] onto [from, to].
+struct LogScale {
+  double low, high, from, to;
+  double operator()(double value) const {
+    double clamped = std::clamp(value, low, high);
+    return from + (to - from) * (std::log10(clamped) - std::log10(low)) /
+                      (std::log10(high) - std::log10(low));
+  }
+};
 
 std::string short_number(double value) {
   char text[32];
@@ -80,9 +86,9 @@ double draw_sleep_table(bench::Svg& svg, const Json& table, double top) {
     }
   }
   if (slowest == 0) fastest = slowest = 1;
-  bench::LogScale x{fewest / 1.4, most * 1.4, left, right};
-  bench::LogScale y{std::pow(10, std::floor(std::log10(fastest))),
-                    std::pow(10, std::ceil(std::log10(slowest))), bottom, plot_top};
+  LogScale x{fewest / 1.4, most * 1.4, left, right};
+  LogScale y{std::pow(10, std::floor(std::log10(fastest))),
+             std::pow(10, std::ceil(std::log10(slowest))), bottom, plot_top};
   svg.text(20, top + 25,
            "The article's experiment: " +
                bench::format_count(static_cast<long long>(number(table, "tasks"))) + " sleeps of " +
@@ -138,7 +144,9 @@ double draw_bars(bench::Svg& svg, double left, double top, double width, const s
   svg.text(left, top, title, 13, "start", "#222", true);
   double most = 0;
   for (const Bar& bar : bars) most = std::max(most, bar.value);
-  bench::LinearScale scale{0, most > 0 ? most : 1, left + 170, left + width - 90};
+  // A linear scale from 0: value -> pixel.
+  const double from = left + 170, to = left + width - 90;
+  auto scale = [&](double value) { return from + (to - from) * value / (most > 0 ? most : 1); };
   double y = top + 14;
   for (const Bar& bar : bars) {
     svg.text(left + 162, y + 12, bar.label, 12, "end");
@@ -214,20 +222,18 @@ double draw_c10k(bench::Svg& svg, const Json& c10k, double top) {
 }
 
 // Every target in the file, and how many were met.
-int print_targets(const Json& results) {
-  int met = 0, total = 0;
+void print_targets(const Json& results) {
+  std::vector<bench::Target> targets;
   for (const char* section : {"sleep_table", "million", "c10k"}) {
     for (const Json& target :
-         bench::get_or(bench::get_or(results, section, Json::object()), "targets", Json::array())) {
-      ++total;
-      met += flag(target, "met");
-      std::cout << (flag(target, "met") ? "  met      " : "  NOT MET  ") << section << ": "
-                << text(target, "what") << ": " << text(target, "figure") << " (target "
-                << text(target, "goal") << ")\n";
-    }
+         bench::get_or(bench::get_or(results, section, Json::object()), "targets", Json::array()))
+      targets.push_back({std::string(section) + ": " + text(target, "what"), text(target, "figure"),
+                         text(target, "goal"), flag(target, "met")});
   }
-  std::cout << met << " of " << total << " targets met\n";
-  return total - met;
+  const auto met = std::count_if(targets.begin(), targets.end(),
+                                 [](const bench::Target& target) { return target.met; });
+  std::cout << bench::format_targets(targets) << met << " of " << targets.size()
+            << " targets met\n";
 }
 
 }  // namespace
