@@ -18,7 +18,7 @@ namespace {
 
 using bench::Json;
 
-// A member as a number, a text or a flag: 0, "" or false when it is missing or null.
+// A member as a number, a text, a flag or a count: 0, "" or false when it is missing or null.
 double number(const Json& object, const char* key) {
   return bench::get_or(object, key, 0.0);
 }
@@ -27,6 +27,10 @@ std::string text(const Json& object, const char* key) {
 }
 bool flag(const Json& object, const char* key) {
   return bench::get_or(object, key, false);
+}
+// A count as text: "100,000".
+std::string count(const Json& object, const char* key) {
+  return bench::format_count(bench::get_or(object, key, 0LL));
 }
 
 // One color per engine, the same in every panel.
@@ -90,8 +94,7 @@ double draw_sleep_table(bench::Svg& svg, const Json& table, double top) {
   LogScale y{std::pow(10, std::floor(std::log10(fastest))),
              std::pow(10, std::ceil(std::log10(slowest))), bottom, plot_top};
   svg.text(20, top + 25,
-           "The article's experiment: " +
-               bench::format_count(static_cast<long long>(number(table, "tasks"))) + " sleeps of " +
+           "The article's experiment: " + count(table, "tasks") + " sleeps of " +
                short_number(number(table, "sleep_ms")) + " ms by C concurrent workers",
            17, "start", "#222", true);
   svg.text(20, top + 45, "wall seconds (log scale); lower is better; x: did not finish", 12,
@@ -164,8 +167,7 @@ double draw_bars(bench::Svg& svg, double left, double top, double width, const s
 
 double draw_million(bench::Svg& svg, const Json& million, double top) {
   svg.text(20, top + 10,
-           bench::format_count(static_cast<long long>(number(million, "tasks"))) +
-               " concurrent tasks, each sleeping " +
+           count(million, "tasks") + " concurrent tasks, each sleeping " +
                short_number(number(million, "sleep_ms") / 1000) + " s, on one thread",
            17, "start", "#222", true);
   std::vector<Bar> wall, memory;
@@ -207,10 +209,7 @@ double draw_c10k(bench::Svg& svg, const Json& c10k, double top) {
       wall.push_back({name, -1, "did not run"});
       continue;
     }
-    std::string ok =
-        text(run, "problem").empty()
-            ? ""
-            : " (" + bench::format_count(static_cast<long long>(number(run, "ok"))) + " ok)";
+    std::string ok = text(run, "problem").empty() ? "" : " (" + count(run, "ok") + " ok)";
     cpu.push_back(
         {name, number(run, "cpu_seconds"), short_number(number(run, "cpu_seconds")) + " s"});
     wall.push_back({name, number(run, "wall_seconds"),
