@@ -4,9 +4,9 @@
 // Every client is the real binary, run as a child process against a fresh slow_server
 // child (--port 0 --delay 1). The kernel measures what the client cost when we reap it
 // (wait4): CPU time (user + system) and peak resident memory; the server's CPU time is
-// measured the same way when it is stopped. The selector backends are
-// then compared: poll and select hand the kernel the whole list of sockets on every
-// call, epoll does not; and select cannot watch a descriptor >= FD_SETSIZE at all.
+// measured the same way when it is stopped. The selector backends are then compared:
+// poll and select hand the kernel the whole list of sockets on every call, epoll does
+// not; and select cannot watch a descriptor >= FD_SETSIZE at all.
 // Stage 5 (io_uring) is set beside stage 4 (epoll): CPU, and system calls per request
 // counted with strace -f -c where strace is installed (docs/06-io-uring.md).
 // Read docs/05-road-to-a-million.md for what the figures teach.
@@ -18,7 +18,6 @@
 #include <cstdio>
 #include <fstream>
 #include <iostream>
-#include <memory>
 #include <sstream>
 
 #include "bench/machine.hpp"
@@ -99,6 +98,16 @@ class ServerProcess {
   std::string port_;
 };
 
+// The client's command line: N requests at once to the server on `port`, a JSON report.
+std::vector<std::string> client_command(const Client& client, const std::string& port, int requests,
+                                        const Settings& settings) {
+  std::vector<std::string> command = client.command;
+  command.insert(command.end(),
+                 {"--host", "127.0.0.1", "--port", port, "--requests", std::to_string(requests),
+                  "--timeout", std::to_string(settings.timeout), "--quiet", "--json"});
+  return command;
+}
+
 // "9,000 failed, e.g. Request 12: timed out after 10 s"
 std::string failure_summary(const bench::Json& report) {
   int failed = report.at("failed").get<int>();
@@ -124,10 +133,7 @@ C10kRun run_client(const Client& client, int requests, const std::string& select
   try {
     // [docs:bench-c10k-run]
     ServerProcess server(settings);  // a fresh slow_server: --port 0 --delay 1
-    std::vector<std::string> command = client.command;
-    command.insert(command.end(), {"--host", "127.0.0.1", "--port", server.port(), "--requests",
-                                   std::to_string(requests), "--timeout",
-                                   std::to_string(settings.timeout), "--quiet", "--json"});
+    std::vector<std::string> command = client_command(client, server.port(), requests, settings);
     if (!selector.empty()) command.insert(command.end(), {"--selector", selector});
 
     long overflows_before = bench::listen_overflows();
@@ -171,10 +177,8 @@ double system_calls_per_request(const Client& client, int requests, const Settin
   try {
     ServerProcess server(settings);
     std::vector<std::string> command{"strace", "-f", "-c", "-o", path};
-    command.insert(command.end(), client.command.begin(), client.command.end());
-    command.insert(command.end(), {"--host", "127.0.0.1", "--port", server.port(), "--requests",
-                                   std::to_string(requests), "--timeout",
-                                   std::to_string(settings.timeout), "--quiet", "--json"});
+    for (std::string& word : client_command(client, server.port(), requests, settings))
+      command.push_back(std::move(word));
     common::ChildResult traced =
         common::run_child(command, common::Seconds(settings.delay + settings.timeout + 120));
     if (traced.exit_code == 127) throw std::runtime_error(traced.err);  // "cannot start strace..."
@@ -199,13 +203,6 @@ double system_calls_per_request(const Client& client, int requests, const Settin
   return per_request;
 }
 
-// "0.062 + 0.312 s": user + system CPU time.
-std::string cpu_text(const C10kRun& run) {
-  char text[48];
-  std::snprintf(text, sizeof text, "%.3f + %.3f s", run.user_seconds, run.system_seconds);
-  return text;
-}
-
 // Rows: client, N, ok, wall, CPU, peak RSS, server CPU; a problem goes into a numbered note.
 std::string runs_table(const std::vector<C10kRun>& runs, bool with_selector) {
   std::vector<std::string> headers{"client"};
@@ -227,8 +224,10 @@ std::string runs_table(const std::vector<C10kRun>& runs, bool with_selector) {
     }
     std::string ok = bench::format_count(run.ok);
     if (!run.problem.empty()) ok += " " + table.note(run.client + ": " + run.problem);
+    std::string cpu = bench::fixed(run.user_seconds, 3) + " + " +  // "0.062 + 0.312 s"
+                      bench::format_seconds(run.system_seconds);
     cells.insert(cells.end(),
-                 {ok, bench::format_seconds(run.wall_seconds), cpu_text(run),
+                 {ok, bench::format_seconds(run.wall_seconds), cpu,
                   bench::format_bytes(static_cast<double>(run.peak_rss_bytes)),
                   bench::format_seconds(run.server_cpu_seconds),
                   run.listen_overflows < 0 ? "-" : bench::format_count(run.listen_overflows)});
@@ -237,19 +236,21 @@ std::string runs_table(const std::vector<C10kRun>& runs, bool with_selector) {
   return table.str();
 }
 
-const C10kRun* find(const std::vector<C10kRun>& runs, const std::string& prefix, int requests) {
-  for (const C10kRun& run : runs)
-    if (run.client.rfind(prefix, 0) == 0 && run.requests == requests && run.selector.empty())
-      return &run;
-  return nullptr;
+// The run with N = 10,000 and the default selector of the client whose name has `part`.
+const C10kRun* find(const std::vector<C10kRun>& runs, const std::string& part) {
+  auto found = std::find_if(runs.begin(), runs.end(), [&](const C10kRun& run) {
+    return run.requests == 10'000 && run.selector.empty() &&
+           run.client.find(part) != std::string::npos;
+  });
+  return found == runs.end() ? nullptr : &*found;
 }
 
 // Stage 5 against stage 4 at N = 10,000: all answered, CPU at most stage 4's, and system
 // calls per request at most a third of stage 4's (counted here, with strace).
 void add_stage5_targets(const std::vector<C10kRun>& runs, const std::vector<Client>& clients,
                         const Settings& settings, std::vector<bench::Target>& targets) {
-  const C10kRun* stage4 = find(runs, "stage4_coroutines", 10'000);
-  const C10kRun* stage5 = find(runs, "stage5_io_uring", 10'000);
+  const C10kRun* stage4 = find(runs, "stage4_coroutines");
+  const C10kRun* stage5 = find(runs, "stage5_io_uring");
   if (!stage5) return;  // not in this build (no liburing), or not asked for
   const bool measured = stage5->reported && stage4 && stage4->reported;
   targets.push_back({"stage 5, N = 10,000: all ok",
@@ -269,16 +270,16 @@ void add_stage5_targets(const std::vector<C10kRun>& runs, const std::vector<Clie
   };
   const double calls[2] = {count("stage4_coroutines"), count("stage5_io_uring")};
   const bool counted = why.empty() && calls[0] > 0 && calls[1] >= 0;
-  char figure[64], goal[64];
-  std::snprintf(figure, sizeof figure, "%.2f per request", calls[1]);
-  std::snprintf(goal, sizeof goal, "<= %.2f (stage 4: %.2f, / 3)", calls[0] / 3, calls[0]);
+  std::string figure = bench::fixed(calls[1], 2) + " per request";
+  std::string goal =
+      "<= " + bench::fixed(calls[0] / 3, 2) + " (stage 4: " + bench::fixed(calls[0], 2) + ", / 3)";
   targets.push_back({"stage 5, N = 10,000: system calls", counted ? figure : why,
                      counted ? goal : "<= stage 4's / 3", counted && calls[1] <= calls[0] / 3});
 }
 
 std::vector<bench::Target> check_targets(const std::vector<C10kRun>& runs) {
   std::vector<bench::Target> targets;
-  const C10kRun* stage4 = find(runs, "stage4_coroutines", 10'000);
+  const C10kRun* stage4 = find(runs, "stage4_coroutines");
   bool measured = stage4 && stage4->reported;
   targets.push_back({"stage 4, N = 10,000: all ok",
                      measured ? bench::format_count(stage4->ok) + " ok" : "not measured",
@@ -287,10 +288,7 @@ std::vector<bench::Target> check_targets(const std::vector<C10kRun>& runs) {
                      measured ? bench::format_seconds(stage4->wall_seconds) : "not measured",
                      "<= 1.400 s", measured && stage4->wall_seconds <= 1.4});
   for (const char* python : {"asyncio", "uvloop"}) {
-    const C10kRun* other = nullptr;
-    for (const C10kRun& run : runs)
-      if (run.kind == "Python" && run.client.ends_with(python) && run.requests == 10'000)
-        other = &run;
+    const C10kRun* other = find(runs, python);  // "Python 3.11 asyncio"
     bool both = measured && other && other->reported;
     targets.push_back({std::string("stage 4, N = 10,000: CPU below ") + python + "'s",
                        measured ? bench::format_seconds(stage4->cpu_seconds()) : "not measured",

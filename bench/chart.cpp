@@ -10,7 +10,6 @@
 #include <cstdio>
 #include <fstream>
 #include <iostream>
-#include <sstream>
 
 #include "bench/report.hpp"
 #include "bench/svg.hpp"
@@ -19,7 +18,7 @@ namespace {
 
 using bench::Json;
 
-// A member as a number, a text or a flag: 0, "" or false when it is missing or null.
+// A member as a number, a text, a flag or a count: 0, "" or false when it is missing or null.
 double number(const Json& object, const char* key) {
   return bench::get_or(object, key, 0.0);
 }
@@ -29,14 +28,15 @@ std::string text(const Json& object, const char* key) {
 bool flag(const Json& object, const char* key) {
   return bench::get_or(object, key, false);
 }
+// A count as text: "100,000".
+std::string count(const Json& object, const char* key) {
+  return bench::format_count(bench::get_or(object, key, 0LL));
+}
 
 // One color per engine, the same in every panel.
 std::string color_of(const std::string& name) {
-  struct Pick {
-    const char* prefix;
-    const char* color;
-  };
-  static const Pick picks[] = {
+  // {the name's start, its color}
+  static const std::pair<const char*, const char*> picks[] = {
       {"ideal", "#888888"},
       {"article: Python threading", "#f4a259"},
       {"article: Python asyncio", "#8ab6e6"},
@@ -52,10 +52,20 @@ std::string color_of(const std::string& name) {
       {"Python", "#2466b3"},
   };
   if (name.find("uvloop") != std::string::npos) return "#17a5b8";
-  for (const Pick& pick : picks)
-    if (name.rfind(pick.prefix, 0) == 0) return pick.color;
+  for (const auto& [prefix, color] : picks)
+    if (name.starts_with(prefix)) return color;
   return "#444444";
 }
+
+// A logarithmic axis: value -> pixel, from [low, high] onto [from, to].
+struct LogScale {
+  double low, high, from, to;
+  double operator()(double value) const {
+    double clamped = std::clamp(value, low, high);
+    return from + (to - from) * (std::log10(clamped) - std::log10(low)) /
+                      (std::log10(high) - std::log10(low));
+  }
+};
 
 std::string short_number(double value) {
   char text[32];
@@ -80,12 +90,11 @@ double draw_sleep_table(bench::Svg& svg, const Json& table, double top) {
     }
   }
   if (slowest == 0) fastest = slowest = 1;
-  bench::LogScale x{fewest / 1.4, most * 1.4, left, right};
-  bench::LogScale y{std::pow(10, std::floor(std::log10(fastest))),
-                    std::pow(10, std::ceil(std::log10(slowest))), bottom, plot_top};
+  LogScale x{fewest / 1.4, most * 1.4, left, right};
+  LogScale y{std::pow(10, std::floor(std::log10(fastest))),
+             std::pow(10, std::ceil(std::log10(slowest))), bottom, plot_top};
   svg.text(20, top + 25,
-           "The article's experiment: " +
-               bench::format_count(static_cast<long long>(number(table, "tasks"))) + " sleeps of " +
+           "The article's experiment: " + count(table, "tasks") + " sleeps of " +
                short_number(number(table, "sleep_ms")) + " ms by C concurrent workers",
            17, "start", "#222", true);
   svg.text(20, top + 45, "wall seconds (log scale); lower is better; x: did not finish", 12,
@@ -138,7 +147,9 @@ double draw_bars(bench::Svg& svg, double left, double top, double width, const s
   svg.text(left, top, title, 13, "start", "#222", true);
   double most = 0;
   for (const Bar& bar : bars) most = std::max(most, bar.value);
-  bench::LinearScale scale{0, most > 0 ? most : 1, left + 170, left + width - 90};
+  // A linear scale from 0: value -> pixel.
+  const double from = left + 170, to = left + width - 90;
+  auto scale = [&](double value) { return from + (to - from) * value / (most > 0 ? most : 1); };
   double y = top + 14;
   for (const Bar& bar : bars) {
     svg.text(left + 162, y + 12, bar.label, 12, "end");
@@ -156,8 +167,7 @@ double draw_bars(bench::Svg& svg, double left, double top, double width, const s
 
 double draw_million(bench::Svg& svg, const Json& million, double top) {
   svg.text(20, top + 10,
-           bench::format_count(static_cast<long long>(number(million, "tasks"))) +
-               " concurrent tasks, each sleeping " +
+           count(million, "tasks") + " concurrent tasks, each sleeping " +
                short_number(number(million, "sleep_ms") / 1000) + " s, on one thread",
            17, "start", "#222", true);
   std::vector<Bar> wall, memory;
@@ -199,10 +209,7 @@ double draw_c10k(bench::Svg& svg, const Json& c10k, double top) {
       wall.push_back({name, -1, "did not run"});
       continue;
     }
-    std::string ok =
-        text(run, "problem").empty()
-            ? ""
-            : " (" + bench::format_count(static_cast<long long>(number(run, "ok"))) + " ok)";
+    std::string ok = text(run, "problem").empty() ? "" : " (" + count(run, "ok") + " ok)";
     cpu.push_back(
         {name, number(run, "cpu_seconds"), short_number(number(run, "cpu_seconds")) + " s"});
     wall.push_back({name, number(run, "wall_seconds"),
@@ -214,20 +221,18 @@ double draw_c10k(bench::Svg& svg, const Json& c10k, double top) {
 }
 
 // Every target in the file, and how many were met.
-int print_targets(const Json& results) {
-  int met = 0, total = 0;
+void print_targets(const Json& results) {
+  std::vector<bench::Target> targets;
   for (const char* section : {"sleep_table", "million", "c10k"}) {
     for (const Json& target :
-         bench::get_or(bench::get_or(results, section, Json::object()), "targets", Json::array())) {
-      ++total;
-      met += flag(target, "met");
-      std::cout << (flag(target, "met") ? "  met      " : "  NOT MET  ") << section << ": "
-                << text(target, "what") << ": " << text(target, "figure") << " (target "
-                << text(target, "goal") << ")\n";
-    }
+         bench::get_or(bench::get_or(results, section, Json::object()), "targets", Json::array()))
+      targets.push_back({std::string(section) + ": " + text(target, "what"), text(target, "figure"),
+                         text(target, "goal"), flag(target, "met")});
   }
-  std::cout << met << " of " << total << " targets met\n";
-  return total - met;
+  const auto met = std::count_if(targets.begin(), targets.end(),
+                                 [](const bench::Target& target) { return target.met; });
+  std::cout << bench::format_targets(targets) << met << " of " << targets.size()
+            << " targets met\n";
 }
 
 }  // namespace

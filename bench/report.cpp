@@ -84,10 +84,14 @@ Json targets_json(const std::vector<Target>& targets) {
   return array;
 }
 
-std::string format_seconds(double seconds) {
+std::string fixed(double value, int decimals) {
   char text[32];
-  std::snprintf(text, sizeof text, "%.3f s", seconds);
+  std::snprintf(text, sizeof text, "%.*f", decimals, value);
   return text;
+}
+
+std::string format_seconds(double seconds) {
+  return fixed(seconds, 3) + " s";
 }
 
 std::string format_count(long long count) {

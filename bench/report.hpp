@@ -55,6 +55,8 @@ struct Target {
 std::string format_targets(const std::vector<Target>& targets);
 Json targets_json(const std::vector<Target>& targets);
 
+// `value` with `decimals` digits after the point: fixed(2.016, 2) is "2.02".
+std::string fixed(double value, int decimals);
 // "10.041 s"
 std::string format_seconds(double seconds);
 // "100,000"

@@ -12,15 +12,10 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstdio>
 #include <fstream>
 #include <iostream>
 #include <iterator>
-#include <limits>
-#include <sstream>
 #include <stdexcept>
-#include <string>
-#include <vector>
 
 #include "bench/report.hpp"
 #include "bench/svg.hpp"
@@ -44,32 +39,22 @@ struct Run {
   std::vector<Request> requests;  // in the file's order: the order they were sent
 };
 
-// object[key] as a number; a missing member (or one of another type) means the file is
-// not what a client wrote.
-double number_in(const Json& object, const char* key, const std::string& path) {
-  auto found = object.find(key);
-  if (found == object.end() || !found->is_number())
-    throw std::runtime_error(path + ": not a client's --json output: no number \"" + key + "\"");
-  return found->get<double>();
-}
-
 // {"stage": ..., "wall_seconds": 5.003, "results": [{"id": 9, "ok": true, "start": 0.000,
-// "end": 5.002, ...}, ...], ...}: what common::json_report writes. Other members are unused.
+// "end": 5.002, ...}, ...], ...}: what common::json_report writes. Other members are unused;
+// a missing one (or one of another type) means the file is not what a client wrote.
 Run read_run(const std::string& label, const std::string& path) {
   std::ifstream file(path);
   if (!file) throw std::runtime_error("cannot open " + path);
-  Json json;
+  Run run{label, 0, {}};
   try {
-    json = Json::parse(file);
+    const Json json = Json::parse(file);
+    run.wall_seconds = json.at("wall_seconds").get<double>();
+    for (const Json& result : json.at("results")) {
+      run.requests.push_back({result.at("id").get<int>(), bench::get_or(result, "ok", false),
+                              result.at("start").get<double>(), result.at("end").get<double>()});
+    }
   } catch (const Json::exception& error) {
     throw std::runtime_error(path + ": not a client's --json output: " + error.what());
-  }
-
-  Run run{label, number_in(json, "wall_seconds", path), {}};
-  for (const Json& result : bench::get_or(json, "results", Json::array())) {
-    run.requests.push_back({static_cast<int>(number_in(result, "id", path)),
-                            bench::get_or(result, "ok", false), number_in(result, "start", path),
-                            number_in(result, "end", path)});
   }
   if (run.requests.empty())
     throw std::runtime_error(path + ": not a client's --json output: no \"results\"");
@@ -104,12 +89,6 @@ std::vector<Bar> bars_of(const Run& run, std::size_t max_bars) {
     bars.push_back(bar);
   }
   return bars;
-}
-
-std::string number(double value, int decimals) {
-  char text[32];
-  std::snprintf(text, sizeof text, "%.*f", decimals, value);
-  return text;
 }
 
 // The tick step: 1, 2 or 5 times a power of ten, giving at most about 12 ticks.
@@ -156,7 +135,7 @@ std::string draw(const std::vector<Run>& runs, const std::string& title, std::si
   for (double tick = 0; tick <= axis_end + step / 2; tick += step) {
     svg.line(x(tick), top, x(tick), axis_y, "#ddd");
     svg.line(x(tick), axis_y, x(tick), axis_y + 5, "#333");
-    svg.text(x(tick), axis_y + 19, number(tick, decimals), 12, "middle");
+    svg.text(x(tick), axis_y + 19, bench::fixed(tick, decimals), 12, "middle");
   }
   svg.line(left, axis_y, right, axis_y, "#333");
   svg.text((left + right) / 2, axis_y + 38,
@@ -174,7 +153,7 @@ std::string draw(const std::vector<Run>& runs, const std::string& title, std::si
     svg.text(left, y + 12, run.label, 14, "start", color, true);
     svg.text(right, y + 12,
              std::to_string(ok) + "/" + std::to_string(total) + " ok, wall " +
-                 number(run.wall_seconds, 2) + " s",
+                 bench::fixed(run.wall_seconds, 2) + " s",
              13, "end");
     y += run_header;
     const double rows_top = y;
