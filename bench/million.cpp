@@ -14,8 +14,7 @@
 #include "bench/machine.hpp"
 #include "bench/python_anchor.hpp"
 #include "bench/report.hpp"
-#include "bench/sleep_engines.hpp"
-#include "bench/thread_engine.hpp"
+#include "bench/sleep_work.hpp"
 
 namespace {
 
