@@ -112,8 +112,9 @@ ThreadCost measure_thread_cost(std::size_t threads) {
   return cost;
 }
 
-// --- stage 3: each worker a generator that yields the futures it waits for, each driven by
-// a Task, gather() over them all ---------------------------------------------------------
+// --- stage 3 ------------------------------------------------------------------------------
+// Each worker a generator that yields the futures it waits for, each driven by a Task,
+// gather() over them all.
 
 namespace {
 
@@ -138,8 +139,9 @@ SleepRun run_sleep_stage3(const SleepWork& work) {
   return counter.result(work, start);
 }
 
-// --- stage 4: the same program as the Python anchor (bench/python/sleep_table.py), line
-// for line: workers are coroutines, gather() runs them all, the loop runs gather -----------
+// --- stage 4 ------------------------------------------------------------------------------
+// The same program as the Python anchor (bench/python/sleep_table.py), line for line:
+// workers are coroutines, gather() runs them all, the loop runs gather.
 
 namespace {
 
