@@ -199,7 +199,7 @@ int main(int argc, char** argv) {
       ->check(CLI::PositiveNumber);
   app.add_option("--time-limit", time_limit, "Seconds before a run counts as not finished");
   app.add_option("--thread-cap", thread_cap_override,
-                 "Start at most this many threads (default: from the machine's limits)");
+                 "Start at most this many threads (0: as the machine's limits allow)");
   bench::add_results_option(app, results, "sleep_table");
   bench::add_python_options(app, python);
   CLI11_PARSE(app, argc, argv);
