@@ -7,23 +7,21 @@
 // Only `million` links it: the other benchmarks allocate at full speed.
 #pragma once
 
-#include <array>
 #include <cstddef>
 
 namespace bench {
 
+// Counts from zero again.
+void restart_allocation_count();
+
+// Since the restart: how many allocations, how many bytes, and the size allocated most
+// often (a million frames outnumber everything else) and how many times.
 struct Allocations {
-  static constexpr std::size_t max_tracked_size = 1024;  // sizes above share the last slot
   std::size_t count = 0;
   std::size_t bytes = 0;
-  std::array<std::size_t, max_tracked_size + 1> by_size{};  // how many of each size
-
-  // The size allocated most often (a million frames outnumber everything else).
-  std::size_t most_common_size() const;
-  Allocations operator-(const Allocations& earlier) const;
+  std::size_t most_common_size = 0;
+  std::size_t of_most_common_size = 0;
 };
-
-// Everything allocated since the program started.
 Allocations allocations_so_far();
 
 }  // namespace bench

@@ -210,6 +210,7 @@ Row measure(const std::string& name, int workers, int runs, const std::vector<lo
 
 int main(int argc, char** argv) {
   CLI::App app{"CPU-bound work: the sum of squares below twenty numbers, four ways", "cpu_bound"};
+  app.option_defaults()->always_capture_default();  // --help shows every default
   long base = 10'000'000;
   int count = 20;
   int workers = static_cast<int>(std::max(1U, std::thread::hardware_concurrency()));
@@ -218,22 +219,14 @@ int main(int argc, char** argv) {
   double slow_step_ms = 1;
   std::string results;
   app.add_option("--base", base, "The first number; the others follow it")
-      ->capture_default_str()
       ->check(CLI::Range(1L, 1'000'000'000L));
-  app.add_option("--count", count, "How many numbers")
-      ->capture_default_str()
-      ->check(CLI::Range(1, 1'000));
+  app.add_option("--count", count, "How many numbers")->check(CLI::Range(1, 1'000));
   app.add_option("--workers", workers, "Threads and processes (default: one per core)")
-      ->capture_default_str()
       ->check(CLI::Range(1, 256));
-  app.add_option("--runs", runs, "Runs per engine; the fastest is kept")
-      ->capture_default_str()
-      ->check(CLI::Range(1, 100));
+  app.add_option("--runs", runs, "Runs per engine; the fastest is kept")->check(CLI::Range(1, 100));
   app.add_option("--slice", slice, "Squares per step when a task gives the loop turns")
-      ->capture_default_str()
       ->check(CLI::PositiveNumber);
   app.add_option("--slow-step-ms", slow_step_ms, "What the loop's --debug calls a slow step")
-      ->capture_default_str()
       ->check(CLI::PositiveNumber);
   bench::add_results_option(app, results, "cpu_bound");
   CLI11_PARSE(app, argc, argv);
@@ -264,9 +257,7 @@ int main(int argc, char** argv) {
     });
     row.late = last.late_seconds;  // (the last run's)
     rows.push_back(row);
-    std::istringstream lines(last.debug_output);
-    std::string first;
-    std::getline(lines, first);
+    std::string first = last.debug_output.substr(0, last.debug_output.find('\n'));
     long warnings = std::count(last.debug_output.begin(), last.debug_output.end(), '\n');
     debug_report += "  " + row.name + ": " + std::to_string(warnings) +
                     (warnings == 1 ? " warning" : " warnings") +
@@ -298,11 +289,9 @@ int main(int argc, char** argv) {
   }
   std::cout << "(loop stalled: the longest a task that wanted a turn every 10 ms waited past "
                "its time)\n";
-  if (!debug_report.empty()) {
-    std::cout << "\nstage 4's --debug on those loops (slow step: more than " << slow_step_ms
-              << " ms without yielding):\n"
-              << debug_report;
-  }
+  std::cout << "\nstage 4's --debug on those loops (slow step: more than " << slow_step_ms
+            << " ms without yielding):\n"
+            << debug_report;
   bench::save_results(results, "cpu_bound",
                       {{"base", base},
                        {"count", count},

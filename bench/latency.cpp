@@ -235,14 +235,12 @@ std::string format_nanoseconds(double ns) {
 int main(int argc, char** argv) {
   CLI::App app{"What one operation costs on this machine: the latency table of the foundations",
                "latency"};
+  app.option_defaults()->always_capture_default();  // --help shows every default
   int batches = 31;
   double scale = 1;
   std::string results;
-  app.add_option("--batches", batches, "Timed batches per operation")
-      ->capture_default_str()
-      ->check(CLI::Range(3, 1'000));
+  app.add_option("--batches", batches, "Timed batches per operation")->check(CLI::Range(3, 1'000));
   app.add_option("--scale", scale, "Operations per batch, as a fraction of the default")
-      ->capture_default_str()
       ->check(CLI::Range(0.001, 100.0));
   bench::add_results_option(app, results, "latency");
   CLI11_PARSE(app, argc, argv);

@@ -37,17 +37,20 @@ std::string cpu_model() {
 std::size_t default_thread_stack() {
   pthread_attr_t attributes;
   std::size_t size = 0;
-#if defined(__GLIBC__)
   if (pthread_getattr_default_np(&attributes) == 0) {
     pthread_attr_getstacksize(&attributes, &size);
     pthread_attr_destroy(&attributes);
   }
-#endif
-  if (size == 0 && pthread_attr_init(&attributes) == 0) {
-    pthread_attr_getstacksize(&attributes, &size);
-    pthread_attr_destroy(&attributes);
-  }
   return size;
+}
+
+// "VmSize:   123456 kB" -> 123456 * 1024, from a /proc file of such lines.
+std::size_t kilobytes_field(const char* path, const std::string& field) {
+  std::ifstream in(path);
+  for (std::string line; std::getline(in, line);) {
+    if (line.rfind(field + ":", 0) == 0) return std::stoul(line.substr(field.size() + 1)) * 1024;
+  }
+  return 0;
 }
 
 }  // namespace
@@ -104,19 +107,6 @@ std::size_t peak_rss_bytes() {
   ::getrusage(RUSAGE_SELF, &usage);
   return static_cast<std::size_t>(usage.ru_maxrss) * 1024;  // Linux counts it in KiB
 }
-
-namespace {
-
-// "VmSize:   123456 kB" -> 123456 * 1024, from a /proc file of such lines.
-std::size_t kilobytes_field(const char* path, const std::string& field) {
-  std::ifstream in(path);
-  for (std::string line; std::getline(in, line);) {
-    if (line.rfind(field + ":", 0) == 0) return std::stoul(line.substr(field.size() + 1)) * 1024;
-  }
-  return 0;
-}
-
-}  // namespace
 
 std::size_t address_space_bytes() {
   return kilobytes_field("/proc/self/status", "VmSize");

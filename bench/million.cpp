@@ -14,8 +14,7 @@
 #include "bench/machine.hpp"
 #include "bench/python_anchor.hpp"
 #include "bench/report.hpp"
-#include "bench/sleep_engines.hpp"
-#include "bench/thread_engine.hpp"
+#include "bench/sleep_work.hpp"
 
 namespace {
 
@@ -31,44 +30,37 @@ struct MillionRow {
 
 // --- stage 4 ----------------------------------------------------------------------------
 
-struct Stage4Figures {
-  MillionRow row;
-  bench::Allocations allocations;  // made while the tasks were created and run
-};
-
-Stage4Figures run_stage4(int tasks, std::chrono::milliseconds sleep) {
+// The sleep table's experiment with as many workers as tasks: each sleeps once. `allocations`:
+// those made while the tasks were created and run.
+MillionRow run_stage4(int tasks, std::chrono::milliseconds sleep, bench::Allocations& allocations) {
   std::cerr << "  stage 4 (co_await), " << bench::format_count(tasks) << " tasks..." << std::flush;
   std::size_t baseline = bench::current_rss_bytes();
-  bench::Allocations before = bench::allocations_so_far();
-  // The sleep table's experiment with as many workers as tasks: each sleeps once.
-  bench::SleepWork work{tasks, sleep, tasks, common::Seconds(60)};
-  bench::SleepRun run = bench::run_sleep_stage4(work);
-  Stage4Figures figures;
-  figures.allocations = bench::allocations_so_far() - before;
+  bench::restart_allocation_count();
+  bench::SleepRun run = bench::run_sleep_stage4({tasks, sleep, tasks, common::Seconds(60)});
+  allocations = bench::allocations_so_far();
   std::size_t peak = bench::peak_rss_bytes();
-  figures.row = {"stage 4 (co_await)",
-                 "C++",
-                 run.finished,
-                 run.seconds,
-                 peak,
-                 static_cast<double>(peak - baseline) / tasks,
-                 run.reason};
   std::cerr << " " << bench::format_seconds(run.seconds) << "\n";
-  return figures;
+  return {.name = "stage 4 (co_await)",
+          .kind = "C++",
+          .finished = run.finished,
+          .wall_seconds = run.seconds,
+          .peak_rss_bytes = peak,
+          .bytes_per_task = static_cast<double>(peak - baseline) / tasks,
+          .reason = run.reason};
 }
 
 std::string frame_report(const bench::Allocations& allocations, int tasks) {
-  std::size_t frame = allocations.most_common_size();
   char text[512];
-  std::snprintf(text, sizeof text,
-                "a stage 4 task: one coroutine frame of %zu bytes on the heap (%s frames "
-                "allocated);\n  all allocations while they ran: %s in %s allocations, "
-                "%.0f bytes per task\n",
-                frame,
-                bench::format_count(static_cast<long long>(allocations.by_size[frame])).c_str(),
-                bench::format_bytes(static_cast<double>(allocations.bytes)).c_str(),
-                bench::format_count(static_cast<long long>(allocations.count)).c_str(),
-                static_cast<double>(allocations.bytes) / tasks);
+  std::snprintf(
+      text, sizeof text,
+      "a stage 4 task: one coroutine frame of %zu bytes on the heap (%s frames "
+      "allocated);\n  all allocations while they ran: %s in %s allocations, "
+      "%.0f bytes per task\n",
+      allocations.most_common_size,
+      bench::format_count(static_cast<long long>(allocations.of_most_common_size)).c_str(),
+      bench::format_bytes(static_cast<double>(allocations.bytes)).c_str(),
+      bench::format_count(static_cast<long long>(allocations.count)).c_str(),
+      static_cast<double>(allocations.bytes) / tasks);
   return text;
 }
 
@@ -158,16 +150,10 @@ std::string thread_report(int tasks, const bench::Machine& machine, const bench:
   }
   out += table.str();
   if (!stops.empty()) row.reason = "impossible: " + stops[0];
-  if (stops.size() > 1) {
-    std::string others;
-    for (std::size_t i = 1; i < stops.size(); ++i)
-      others += (i == 1 ? "" : i + 1 == stops.size() ? " and " : ", ") + stops[i];
-    row.reason += "; " + others + (stops.size() > 2 ? " stop it too" : " stops it too");
-  }
+  for (std::size_t i = 1; i < stops.size(); ++i) row.reason += (i == 1 ? "; " : ", ") + stops[i];
+  if (stops.size() > 1) row.reason += stops.size() > 2 ? " stop it too" : " stops it too";
   return out;
 }
-
-// --- the table ---------------------------------------------------------------------------
 
 bench::Json row_json(const MillionRow& row) {
   auto if_finished = [&](auto figure) { return row.finished ? bench::Json(figure) : nullptr; };
@@ -184,19 +170,15 @@ bench::Json row_json(const MillionRow& row) {
 
 int main(int argc, char** argv) {
   CLI::App app{"One million concurrent tasks that each sleep 1 s, on one thread", "million"};
+  app.option_defaults()->always_capture_default();  // --help shows every default
   int tasks = 1'000'000;
   int sleep_ms = 1000;
   std::size_t thread_sample = 1'000;
   std::string results;
   bench::PythonOptions python;
-  app.add_option("--tasks", tasks, "How many tasks")
-      ->capture_default_str()
-      ->check(CLI::PositiveNumber);
-  app.add_option("--sleep-ms", sleep_ms, "How long each task sleeps")
-      ->capture_default_str()
-      ->check(CLI::PositiveNumber);
+  app.add_option("--tasks", tasks, "How many tasks")->check(CLI::PositiveNumber);
+  app.add_option("--sleep-ms", sleep_ms, "How long each task sleeps")->check(CLI::PositiveNumber);
   app.add_option("--thread-sample", thread_sample, "Threads started to measure what one costs")
-      ->capture_default_str()
       ->check(CLI::Range(std::size_t{1}, std::size_t{4'000}));
   bench::add_results_option(app, results, "million");
   bench::add_python_options(app, python);
@@ -214,15 +196,16 @@ int main(int argc, char** argv) {
   std::vector<bench::Target> targets;
   std::string details;
   // First, while this process is small: its peak RSS is then the tasks' doing.
-  Stage4Figures stage4 = run_stage4(tasks, sleep);
-  rows.push_back(stage4.row);
-  details += frame_report(stage4.allocations, tasks);
+  bench::Allocations allocations;
+  MillionRow stage4 = run_stage4(tasks, sleep, allocations);
+  rows.push_back(stage4);
+  details += frame_report(allocations, tasks);
   if (tasks == 1'000'000 && sleep_ms == 1000) {
-    targets.push_back({"stage 4 wall", bench::format_seconds(stage4.row.wall_seconds), "<= 2.000 s",
-                       stage4.row.finished && stage4.row.wall_seconds <= 2.0});
+    targets.push_back({"stage 4 wall", bench::format_seconds(stage4.wall_seconds), "<= 2.000 s",
+                       stage4.finished && stage4.wall_seconds <= 2.0});
     targets.push_back(
-        {"stage 4 peak RSS", bench::format_bytes(static_cast<double>(stage4.row.peak_rss_bytes)),
-         "<= 300 MB (286.1 MiB)", stage4.row.finished && stage4.row.peak_rss_bytes <= 300'000'000});
+        {"stage 4 peak RSS", bench::format_bytes(static_cast<double>(stage4.peak_rss_bytes)),
+         "<= 300 MB (286.1 MiB)", stage4.finished && stage4.peak_rss_bytes <= 300'000'000});
   }
   std::vector<std::string> notes;
   for (const bench::PythonEngine& engine : bench::find_python_engines(python, notes))
@@ -270,7 +253,7 @@ int main(int argc, char** argv) {
                        {"sleep_ms", sleep_ms},
                        {"load_average", machine.load_average},
                        {"engines", engines},
-                       {"frame_bytes", stage4.allocations.most_common_size()},
+                       {"frame_bytes", allocations.most_common_size},
                        {"thread_create_seconds", cost.create_seconds},
                        {"thread_resident_bytes", cost.resident_bytes},
                        {"thread_kernel_stack_bytes", cost.kernel_stack_bytes},

@@ -82,9 +82,8 @@ Json run_python_anchor(const PythonOptions& options, const PythonEngine& engine,
 std::string last_line(const std::string& text) {
   std::size_t end = text.find_last_not_of("\r\n");
   if (end == std::string::npos) return "";
-  std::size_t start = text.rfind('\n', end);
-  return text.substr(start == std::string::npos ? 0 : start + 1,
-                     end + 1 - (start == std::string::npos ? 0 : start + 1));
+  std::size_t start = text.find_last_of('\n', end) + 1;  // npos + 1 is 0: the first line
+  return text.substr(start, end + 1 - start);
 }
 
 }  // namespace bench

@@ -3,9 +3,7 @@
 #include <doctest/doctest.h>
 
 #include "bench/report.hpp"
-#include "bench/sleep_engines.hpp"
 #include "bench/sleep_work.hpp"
-#include "bench/thread_engine.hpp"
 #include "tests/support/timing.hpp"
 
 using namespace std::chrono_literals;
